@@ -1,0 +1,88 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { VllmServiceArgs } from "./args";
+import { deploymentArgs } from "./manifests/deployment";
+import { hpaArgs } from "./manifests/hpa";
+import { apiKeySecretArgs, hfTokenSecretArgs } from "./manifests/secrets";
+import { inClusterUrl, serviceArgs } from "./manifests/service";
+import { serviceMonitorManifest } from "./manifests/serviceMonitor";
+import { validateArgs } from "./validate";
+
+/**
+ * A vLLM OpenAI-compatible server on Kubernetes, wired for queue-depth autoscaling:
+ * token Secret, API key, Deployment, Service, ServiceMonitor and HPA (see ../shared/recipe.md).
+ *
+ * Args are validated before any child is created, so a bad stack fails at `pulumi preview`
+ * with one message listing every offending key.
+ */
+export class VllmService extends pulumi.ComponentResource {
+    /** Namespace holding every object. */
+    public readonly namespace: pulumi.Output<string>;
+    /** Name of the Service (and of the Deployment, HPA and ServiceMonitor). */
+    public readonly serviceName: pulumi.Output<string>;
+    /** Name of the Deployment. */
+    public readonly deploymentName: pulumi.Output<string>;
+    /** Name of the HPA, or undefined when autoscaling is off. */
+    public readonly hpaName: pulumi.Output<string | undefined>;
+    /** In-cluster OpenAI base URL, `http://<svc>.<ns>.svc.cluster.local:8000/v1`. */
+    public readonly url: pulumi.Output<string>;
+    /** The model name clients send. */
+    public readonly servedModelName: pulumi.Output<string>;
+    /** The generated API key (secret), or undefined when `apiKeyEnabled` is false. */
+    public readonly apiKey: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: VllmServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate before registering anything, so bad config changes nothing.
+        const m = validateArgs(name, args);
+        super("vllm:index:VllmService", name, {}, opts);
+        const parent = { parent: this };
+
+        const namespace = m.createNamespace
+            ? new k8s.core.v1.Namespace(name, { metadata: { name: m.namespace, labels: m.labels } }, parent)
+            : undefined;
+        // Every namespaced object waits for the namespace when the stack creates it.
+        const inNamespace: pulumi.CustomResourceOptions = { parent: this, dependsOn: namespace ? [namespace] : [] };
+
+        const secrets: pulumi.Resource[] = [];
+        if (m.hfToken !== undefined) {
+            secrets.push(new k8s.core.v1.Secret(`${name}-hf-token`, hfTokenSecretArgs(m, m.hfToken), inNamespace));
+        }
+        let apiKey: pulumi.Output<string | undefined> = pulumi.output(undefined);
+        if (m.apiKeySecretName) {
+            const password = new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, parent);
+            apiKey = password.result;
+            secrets.push(new k8s.core.v1.Secret(`${name}-api-key`, apiKeySecretArgs(m, password.result), inNamespace));
+        }
+
+        // The pods need their Secrets to exist before they can start.
+        const deployment = new k8s.apps.v1.Deployment(name, deploymentArgs(m), { ...inNamespace, dependsOn: [...(namespace ? [namespace] : []), ...secrets] });
+        const service = new k8s.core.v1.Service(name, serviceArgs(m), inNamespace);
+
+        if (m.serviceMonitor) {
+            new k8s.apiextensions.CustomResource(name, serviceMonitorManifest(m, m.serviceMonitor), inNamespace);
+        }
+        const hpa = m.autoscaling
+            ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, hpaArgs(m, m.autoscaling), { ...inNamespace, dependsOn: [deployment] })
+            : undefined;
+
+        this.namespace = service.metadata.namespace;
+        this.serviceName = service.metadata.name;
+        this.deploymentName = deployment.metadata.name;
+        this.hpaName = hpa ? hpa.metadata.name : pulumi.output(undefined);
+        this.url = pulumi.all([service.metadata.name, service.metadata.namespace]).apply(() => inClusterUrl(m));
+        this.servedModelName = pulumi.output(m.servedModelName);
+        this.apiKey = pulumi.secret(apiKey);
+
+        this.registerOutputs({
+            namespace: this.namespace,
+            serviceName: this.serviceName,
+            deploymentName: this.deploymentName,
+            hpaName: this.hpaName,
+            url: this.url,
+            servedModelName: this.servedModelName,
+            apiKey: this.apiKey,
+        });
+    }
+}
+
