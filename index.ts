@@ -50,6 +50,19 @@ const vllm = new VllmService(config.get("name") ?? "vllm-server", {
     scaleDownPods: config.getNumber("scaleDownPods"),
     scaleDownPeriodSeconds: config.getNumber("scaleDownPeriodSeconds"),
     scaleDownStabilizationSeconds: config.getNumber("scaleDownStabilizationSeconds"),
+
+    prometheusRuleEnabled: config.getBoolean("prometheusRuleEnabled"),
+    sloObjective: config.getNumber("sloObjective"),
+    sloWindowDays: config.getNumber("sloWindowDays"),
+    ttftTargetSeconds: config.getNumber("ttftTargetSeconds"),
+    tpotTargetSeconds: config.getNumber("tpotTargetSeconds"),
+    runbookBaseUrl: config.get("runbookBaseUrl"),
+    alertLabels: config.getObject<Labels>("alertLabels"),
+    adapterConfigMapEnabled: config.getBoolean("adapterConfigMapEnabled"),
+    adapterNamespace: config.get("adapterNamespace"),
+    grafanaDashboardEnabled: config.getBoolean("grafanaDashboardEnabled"),
+    grafanaDashboardLabels: config.getObject<Labels>("grafanaDashboardLabels"),
+    grafanaDashboardNamespace: config.get("grafanaDashboardNamespace"),
 });
 
 export const namespace = vllm.namespace;
