@@ -35,6 +35,7 @@ const vllm = new VllmService(config.get("name") ?? "vllm-server", {
     hfTokenSecretName: config.get("hfTokenSecretName"),
     hfTokenSecretKey: config.get("hfTokenSecretKey"),
     apiKeyEnabled: config.getBoolean("apiKeyEnabled"),
+    apiKey: config.getSecret("apiKey"),
 
     serviceMonitorEnabled: config.getBoolean("serviceMonitorEnabled"),
     serviceMonitorLabels: config.getObject<Labels>("serviceMonitorLabels"),

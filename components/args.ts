@@ -81,8 +81,13 @@ export interface VllmServiceArgs extends SloArgs {
     hfTokenSecretName?: string;
     /** Key inside the token Secret. Default `token`. */
     hfTokenSecretKey?: string;
-    /** Protect the OpenAI endpoint with a generated API key (`VLLM_API_KEY`), exported as a secret output. Default `true`. */
+    /** Protect the OpenAI endpoint with an API key (`VLLM_API_KEY`), exported as a secret output. Default `true`. */
     apiKeyEnabled?: boolean;
+    /**
+     * The API key to use, e.g. one your gateway already holds (`pulumi config set --secret apiKey`).
+     * Default: a random 48-character key generated once and kept in state (encrypted).
+     */
+    apiKey?: pulumi.Input<string>;
 
     // --- Metrics and autoscaling ----------------------------------------------------
 

@@ -7,7 +7,7 @@ export const DEFAULT_IMAGE = "vllm/vllm-openai:v0.11.0";
 export const VLLM_PORT = 8000;
 
 /** Args that have no default: required, secret, or derived from the resource name. */
-type NoDefault = "model" | "modelRevision" | "name" | "hfToken" | "hfTokenSecretName";
+type NoDefault = "model" | "modelRevision" | "name" | "hfToken" | "hfTokenSecretName" | "apiKey";
 type OwnArgs = Omit<VllmServiceArgs, keyof import("./slo/settings").SloArgs>;
 
 /**

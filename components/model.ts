@@ -39,8 +39,10 @@ export interface VllmModel {
     /** Secret holding the HF token (created or existing), or undefined for public models. */
     hfTokenSecretName?: string;
     hfTokenSecretKey: string;
-    /** Secret holding the generated API key, or undefined when the key is off. */
+    /** Secret holding the API key, or undefined when the key is off. */
     apiKeySecretName?: string;
+    /** A user-supplied API key; undefined means generate one. */
+    apiKey?: pulumi.Input<string>;
 
     serviceMonitor?: { labels: Record<string, string>; interval: string };
     /** Replicas the Deployment sets; undefined when the HPA owns the count. */

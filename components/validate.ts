@@ -90,6 +90,9 @@ export function validateArgs(resourceName: string, args: VllmServiceArgs): VllmM
     }
     p.string("hfTokenSecretKey", a.hfTokenSecretKey, /^[-._a-zA-Z0-9]+$/, "a valid Secret key");
     p.boolean("apiKeyEnabled", a.apiKeyEnabled);
+    if (a.apiKey !== undefined && !a.apiKeyEnabled) {
+        p.add("apiKey", "is set but apiKeyEnabled is false; remove one of them");
+    }
 
     p.boolean("serviceMonitorEnabled", a.serviceMonitorEnabled);
     const monitorLabels = p.labels("serviceMonitorLabels", a.serviceMonitorLabels);
@@ -144,6 +147,7 @@ export function validateArgs(resourceName: string, args: VllmServiceArgs): VllmM
         hfTokenSecretName: a.hfTokenSecretName ?? (a.hfToken !== undefined ? `${name}-hf-token` : undefined),
         hfTokenSecretKey: a.hfTokenSecretKey,
         apiKeySecretName: a.apiKeyEnabled ? `${name}-api-key` : undefined,
+        apiKey: a.apiKey,
         serviceMonitor: a.serviceMonitorEnabled ? { labels: monitorLabels, interval: a.scrapeInterval } : undefined,
         replicas: a.autoscalingEnabled ? undefined : a.replicas,
         autoscaling: a.autoscalingEnabled

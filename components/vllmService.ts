@@ -50,9 +50,10 @@ export class VllmService extends pulumi.ComponentResource {
         }
         let apiKey: pulumi.Output<string | undefined> = pulumi.output(undefined);
         if (m.apiKeySecretName) {
-            const password = new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, parent);
-            apiKey = password.result;
-            secrets.push(new k8s.core.v1.Secret(`${name}-api-key`, apiKeySecretArgs(m, password.result), inNamespace));
+            apiKey = m.apiKey !== undefined
+                ? pulumi.output(m.apiKey)
+                : new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, parent).result;
+            secrets.push(new k8s.core.v1.Secret(`${name}-api-key`, apiKeySecretArgs(m, apiKey as pulumi.Output<string>), inNamespace));
         }
 
         // The pods need their Secrets to exist before they can start.

@@ -23,6 +23,7 @@ const DERIVED_DEFAULTS: Record<string, string> = {
     modelRevision: "required",
     hfToken: "none (public models)",
     hfTokenSecretName: "none",
+    apiKey: "generated (48 characters)",
     adapterNamespace: "the service's namespace",
     grafanaDashboardNamespace: "the service's namespace",
 };

@@ -22,7 +22,7 @@ describe("configuration reference", () => {
     it("has a default (or an explained absence of one) for every key", () => {
         const withDefault = [...Object.keys(DEFAULTS), ...Object.keys(SLO_DEFAULTS)];
         const without = declared.filter((k) => !withDefault.includes(k)).sort();
-        expect(without).to.deep.equal(["adapterNamespace", "grafanaDashboardNamespace", "hfToken", "hfTokenSecretName", "model", "modelRevision", "name"]);
+        expect(without).to.deep.equal(["adapterNamespace", "apiKey", "grafanaDashboardNamespace", "hfToken", "hfTokenSecretName", "model", "modelRevision", "name"]);
         for (const key of withDefault) {
             expect(declared, `${key} has a default but is not in Pulumi.yaml`).to.include(key);
         }

@@ -84,6 +84,7 @@ describe("validateArgs", () => {
     it("rejects a non-boolean switch", () => expectProblem({ apiKeyEnabled: "yes" }, "apiKeyEnabled", /true or false/));
     it("rejects both an HF token and an existing token Secret", () =>
         expectProblem({ hfToken: "hf_x", hfTokenSecretName: "hf" }, "hfTokenSecretName", /either hfToken/));
+    it("rejects an API key when the key is switched off", () => expectProblem({ apiKey: "k", apiKeyEnabled: false }, "apiKey", /apiKeyEnabled/));
     it("rejects extraArgs that set the tensor-parallel size", () =>
         expectProblem({ extraArgs: ["--tensor-parallel-size=2"] }, "extraArgs", /tensorParallelSize/));
     it("rejects extraArgs that set -tp", () => expectProblem({ extraArgs: ["-tp", "2"] }, "extraArgs", /tensorParallelSize/));

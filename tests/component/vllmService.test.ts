@@ -186,6 +186,13 @@ describe("VllmService (mocks)", () => {
         expect(container(c).env[0]).to.deep.equal({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: "hf", key: "hf-token" } } });
     });
 
+    it("uses a supplied API key instead of generating one", async () => {
+        const { c, svc } = await render({ apiKey: pulumi.secret("supplied-key") });
+        expect(c.ofType(T.password)).to.have.length(0);
+        expect(unwrapSecret(c.one(T.secret).inputs.stringData)).to.deep.equal({ secret: true, value: { "api-key": "supplied-key" } });
+        expect(await pulumi.isSecret(svc.apiKey)).to.equal(true);
+    });
+
     it("creates no Secret, password or env for a public model without an API key", async () => {
         const { c, svc } = await render({ apiKeyEnabled: false });
         expect(c.ofType(T.secret)).to.have.length(0);
