@@ -1,7 +1,9 @@
 import { VllmServiceArgs } from "./args";
 import { Problems } from "./checks";
 import { DEFAULTS } from "./defaults";
+import { parallelismFlagsIn } from "./kube/flags";
 import { imagePinProblem } from "./kube/image";
+import { MIN_MULTI_GPU_SHM, parseQuantity } from "./kube/quantity";
 import { VllmModel } from "./model";
 import { resolveSlo } from "./slo/settings";
 
@@ -24,10 +26,6 @@ const OWNED_FLAGS: Record<string, string> = {
     "--model": "model",
     "--revision": "modelRevision",
     "--served-model-name": "servedModelName",
-    "--tensor-parallel-size": "tensorParallelSize",
-    "-tp": "tensorParallelSize",
-    "--pipeline-parallel-size": "pipelineParallelSize",
-    "-pp": "pipelineParallelSize",
     "--max-model-len": "maxModelLen",
     "--gpu-memory-utilization": "gpuMemoryUtilization",
     "--port": "the fixed port 8000",
@@ -68,14 +66,22 @@ export function validateArgs(resourceName: string, args: VllmServiceArgs): VllmM
     if (typeof gmu !== "number" || !(gmu > 0 && gmu <= 1)) {
         p.add("gpuMemoryUtilization", `must be a fraction in (0, 1], got ${JSON.stringify(gmu)}`);
     }
-    for (const arg of p.strings("extraArgs", a.extraArgs)) {
+    const extraArgs = p.strings("extraArgs", a.extraArgs);
+    for (const arg of extraArgs) {
         const flag = arg.split("=")[0];
         if (flag in OWNED_FLAGS) {
             p.add("extraArgs", `"${arg}" sets ${flag}, which comes from ${OWNED_FLAGS[flag]}; remove it from extraArgs`);
         }
     }
+    // Parsed as the policy pack parses them (every spelling), since they decide the GPU count.
+    for (const flag of parallelismFlagsIn(extraArgs)) {
+        p.add("extraArgs", `${flag} changes how many GPUs a pod needs; use tensorParallelSize/pipelineParallelSize instead`);
+    }
 
     p.quantity("shmSizeLimit", a.shmSizeLimit);
+    if (tp * pp > 1 && (parseQuantity(a.shmSizeLimit) ?? Infinity) < parseQuantity(MIN_MULTI_GPU_SHM)!) {
+        p.add("shmSizeLimit", `${a.shmSizeLimit} is too small for ${tp * pp} GPU workers (NCCL/IPC between shards); use at least ${MIN_MULTI_GPU_SHM}`);
+    }
     p.quantity("cpuRequest", a.cpuRequest);
     p.quantity("memory", a.memory);
     const nodeSelector = p.labels("nodeSelector", a.nodeSelector);

@@ -40,3 +40,9 @@ export function formatBytes(bytes: number): string {
     }
     return `${bytes}`;
 }
+
+/**
+ * Smallest `/dev/shm` for a pod with more than one GPU worker: NCCL/IPC between shards fails
+ * below it. The component refuses smaller sizes and the `vllm-shm-size` policy defaults to it.
+ */
+export const MIN_MULTI_GPU_SHM = "2Gi";

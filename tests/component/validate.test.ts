@@ -61,6 +61,9 @@ describe("validateArgs", () => {
     it("rejects a non-positive max model length", () => expectProblem({ maxModelLen: 0 }, "maxModelLen", />= 1/));
     it("rejects a malformed /dev/shm size", () => expectProblem({ shmSizeLimit: "16GB" }, "shmSizeLimit", /quantity/));
     it("rejects a negative /dev/shm size", () => expectProblem({ shmSizeLimit: "-1Gi" }, "shmSizeLimit", /positive/));
+    it("rejects a /dev/shm below 2Gi with more than one GPU", () =>
+        expectProblem({ tensorParallelSize: 2, shmSizeLimit: "1Gi" }, "shmSizeLimit", /too small for 2 GPU workers/));
+    it("accepts a small /dev/shm on one GPU", () => expect(problemsOf({ shmSizeLimit: "512Mi" })).to.deep.equal([]));
     it("rejects a malformed memory size", () => expectProblem({ memory: "lots" }, "memory", /quantity/));
     it("rejects a malformed cpu request", () => expectProblem({ cpuRequest: "4 cores" }, "cpuRequest", /quantity/));
     it("rejects a served model name with spaces", () => expectProblem({ servedModelName: "my model" }, "servedModelName", /valid name/));
@@ -88,6 +91,8 @@ describe("validateArgs", () => {
     it("rejects extraArgs that set the tensor-parallel size", () =>
         expectProblem({ extraArgs: ["--tensor-parallel-size=2"] }, "extraArgs", /tensorParallelSize/));
     it("rejects extraArgs that set -tp", () => expectProblem({ extraArgs: ["-tp", "2"] }, "extraArgs", /tensorParallelSize/));
+    it("rejects extraArgs that set TP with underscores", () => expectProblem({ extraArgs: ["--tensor_parallel_size", "2"] }, "extraArgs", /GPUs/));
+    it("rejects extraArgs that set data parallelism", () => expectProblem({ extraArgs: ["--data-parallel-size=2"] }, "extraArgs", /GPUs/));
     it("rejects extraArgs that pass an API key in plain text", () => expectProblem({ extraArgs: ["--api-key=abc"] }, "extraArgs", /apiKeyEnabled/));
     it("rejects extraArgs that are not strings", () => expectProblem({ extraArgs: [1] }, "extraArgs", /list of strings/));
 

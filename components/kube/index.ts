@@ -1,0 +1,12 @@
+/**
+ * The one parser of Kubernetes objects, shared by the VllmService component, the policy pack
+ * and the check-manifests CLI, so that they can never disagree about what is valid.
+ * Pure TypeScript: no imports from Pulumi or any other package.
+ */
+export * from "./image";
+export * from "./quantity";
+export * from "./flags";
+export * from "./vllm";
+export * from "./workload";
+export * from "./metrics";
+export * from "./selector";

@@ -1,0 +1,48 @@
+import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
+import { gpuUtilizationIn, hpaMetrics, isHpa, isScaledObject, scaledObjectMetrics } from "../../components/kube";
+import { configOf, objectOf } from "./util";
+
+const configSchema: PolicyConfigSchema = {
+    properties: {
+        extraPatterns: {
+            type: "array",
+            items: { type: "string" },
+            default: [],
+            description: "More metric names to treat as GPU utilization (JavaScript regular expressions, case-insensitive).",
+        },
+    },
+};
+
+const INSTEAD_HPA =
+    "Scale on queue depth instead: a Pods metric vllm:num_requests_waiting with an AverageValue target (e.g. 5), " +
+    "served by prometheus-adapter from vLLM's /metrics.";
+const INSTEAD_KEDA = "Scale on queue depth instead: a prometheus trigger with query sum(vllm:num_requests_waiting{...}) and a per-replica threshold (e.g. 5).";
+
+/**
+ * GPU utilization does not track what users feel: a saturated engine can read 100% while
+ * latency is fine, or read low while requests pile up in the queue.
+ */
+export const hpaNoGpuUtilization: ResourceValidationPolicy = {
+    name: "hpa-no-gpu-utilization",
+    description: "HorizontalPodAutoscalers (autoscaling/v2, v2beta2) and KEDA ScaledObjects must not scale on GPU utilization.",
+    enforcementLevel: "mandatory",
+    configSchema,
+    remediationSteps:
+        "Replace the GPU-utilization metric (DCGM_FI_DEV_GPU_UTIL, nvidia_gpu_duty_cycle, the nvidia.com/gpu resource, ...) " +
+        "with vllm:num_requests_waiting as a Pods metric with an AverageValue target.",
+    validateResource: (args, reportViolation) => {
+        const obj = objectOf(args);
+        if (!obj) return;
+        const metrics = isHpa(obj) ? hpaMetrics(obj) : isScaledObject(obj) ? scaledObjectMetrics(obj) : [];
+        if (metrics.length === 0) return;
+        const instead = isHpa(obj) ? INSTEAD_HPA : INSTEAD_KEDA;
+        const { extraPatterns } = configOf<{ extraPatterns: string[] }>(args, configSchema);
+        const extra = extraPatterns.map(p => new RegExp(p, "i"));
+        for (const m of metrics) {
+            const found = gpuUtilizationIn(m.text, extra);
+            if (found) {
+                reportViolation(`${m.path} (${m.source}) scales on GPU utilization "${found}". ${instead}`);
+            }
+        }
+    },
+};

@@ -1,0 +1,82 @@
+/**
+ * The check-manifests CLI, run as a process on fixture files: output lines, exit status,
+ * invalid input, stdin and the policy config option.
+ */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { REPO_ROOT } from "./support";
+
+const F = (name: string) => path.join("tests", "fixtures", name);
+
+/** Runs the CLI like `npm run --silent check-manifests -- ARGS` does. */
+function cli(args: string[], input?: string) {
+    const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/check-manifests.ts", ...args], {
+        cwd: REPO_ROOT,
+        input,
+        encoding: "utf8",
+        env: { ...process.env, INIT_CWD: REPO_ROOT },
+    });
+    return { status: r.status, lines: r.stdout.split("\n").filter(Boolean), stderr: r.stderr };
+}
+
+describe("check-manifests CLI", function () {
+    this.timeout(60000);
+
+    it("is the package.json script check-manifests", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+        expect(pkg.scripts?.["check-manifests"], "package.json needs a check-manifests script").to.be.a("string").and.include("scripts/check-manifests.ts");
+    });
+
+    it("prints `policy Kind/namespace/name message [level]` per violation and exits 1 on a mandatory one", () => {
+        const r = cli([F("recipe-placeholder-tag.yaml"), F("hpa-dcgm-gpu-util.yaml"), F("probes-missing.yaml")]);
+        expect(r.status, r.stderr).to.equal(1);
+        expect(r.lines).to.have.length(4);
+        expect(r.lines[0]).to.match(/^vllm-image-pinned Deployment\/serving\/vllm-server container "vllm": image "vllm\/vllm-openai:<pinned-tag>" .* \[mandatory\]$/);
+        expect(r.lines[1]).to.match(/^hpa-no-gpu-utilization HorizontalPodAutoscaler\/serving\/vllm .*DCGM_FI_DEV_GPU_UTIL.*vllm:num_requests_waiting.* \[mandatory\]$/);
+        expect(r.lines[2]).to.match(/^vllm-health-probes Deployment\/serving\/vllm container "vllm" has no readinessProbe\. .* \[advisory\]$/);
+        expect(r.stderr).to.include("4 violation(s), 2 mandatory, in 6 object(s) from 3 file(s)");
+    });
+
+    it("exits 0 when nothing is violated, and when only advisory policies are", () => {
+        const clean = cli([F("recipe-pinned.yaml"), F("triton-not-vllm.yaml")]);
+        expect(clean.status, clean.stderr).to.equal(0);
+        expect(clean.lines).to.deep.equal([]);
+        const advisory = cli([F("hpa-scale-down-window-60s.yaml"), F("servicemonitor-label-mismatch.yaml")]);
+        expect(advisory.status, advisory.stderr).to.equal(0);
+        expect(advisory.lines.map(l => l.split(" ").slice(0, 2).join(" "))).to.deep.equal([
+            "hpa-scale-down-stabilization HorizontalPodAutoscaler/serving/vllm",
+            "servicemonitor-selects-service ServiceMonitor/serving/vllm",
+        ]);
+    });
+
+    it("exits 2 with a clear message for invalid YAML, non-Kubernetes YAML, a missing file or no file", () => {
+        const invalid = cli([F("recipe-pinned.yaml"), F("invalid-yaml.yaml")]);
+        expect(invalid.status).to.equal(2);
+        expect(invalid.lines).to.deep.equal([]);
+        expect(invalid.stderr).to.include("invalid-yaml.yaml: invalid YAML in document 1").and.include("line 6");
+        const notK8s = cli([F("not-a-kubernetes-object.yaml")]);
+        expect(notK8s.status).to.equal(2);
+        expect(notK8s.stderr).to.include("document 1 is not a Kubernetes object (it needs apiVersion and kind)");
+        const missing = cli(["tests/fixtures/does-not-exist.yaml"]);
+        expect(missing.status).to.equal(2);
+        expect(missing.stderr).to.include("does-not-exist.yaml: cannot read");
+        const none = cli([]);
+        expect(none.status).to.equal(2);
+        expect(none.stderr).to.include("usage:");
+    });
+
+    it("reads stdin for -, unpacks kind: List, and applies a --policy-pack-config file", () => {
+        const r = cli(["-", F("list-kind.yaml")], fs.readFileSync(path.join(REPO_ROOT, F("image-registry-port-pinned.yaml")), "utf8"));
+        expect(r.status, r.stderr).to.equal(1);
+        expect(r.lines).to.have.length(1);
+        expect(r.lines[0]).to.match(/^vllm-image-pinned Deployment\/serving\/vllm .*"latest"/);
+        // With requireDigest (prod-style config), the tag-pinned image from stdin fails too.
+        const tmp = path.join(fs.mkdtempSync(path.join(require("os").tmpdir(), "check-manifests-")), "config.json");
+        fs.writeFileSync(tmp, JSON.stringify({ "vllm-image-pinned": { requireDigest: true }, "vllm-health-probes": "disabled" }));
+        const strict = cli(["--policy-pack-config", tmp, "-", F("probes-missing.yaml")], fs.readFileSync(path.join(REPO_ROOT, F("image-registry-port-pinned.yaml")), "utf8"));
+        expect(strict.status).to.equal(1);
+        expect(strict.lines.map(l => l.split(" ")[0])).to.deep.equal(["vllm-image-pinned", "vllm-image-pinned"]);
+    });
+});
