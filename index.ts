@@ -73,3 +73,4 @@ export const hpaName = vllm.hpaName;
 export const url = vllm.url;
 export const servedModelName = vllm.servedModelName;
 export const apiKey = vllm.apiKey;
+export const adapterRules = vllm.adapterRules;

@@ -7,6 +7,8 @@ import { hpaArgs } from "./manifests/hpa";
 import { apiKeySecretArgs, hfTokenSecretArgs } from "./manifests/secrets";
 import { inClusterUrl, serviceArgs } from "./manifests/service";
 import { serviceMonitorManifest } from "./manifests/serviceMonitor";
+import { prometheusRuleManifest, sloTarget } from "./manifests/slo";
+import { buildAdapterConfigMap, buildDashboardConfigMap, renderAdapterConfigYaml } from "./slo";
 import { validateArgs } from "./validate";
 
 /**
@@ -31,6 +33,11 @@ export class VllmService extends pulumi.ComponentResource {
     public readonly servedModelName: pulumi.Output<string>;
     /** The generated API key (secret), or undefined when `apiKeyEnabled` is false. */
     public readonly apiKey: pulumi.Output<string | undefined>;
+    /**
+     * The prometheus-adapter config (`rules:` YAML) that exposes `vllm:num_requests_waiting` to
+     * the HPA; without it the HPA never scales. Also in a ConfigMap when `adapterConfigMapEnabled`.
+     */
+    public readonly adapterRules: pulumi.Output<string>;
 
     constructor(name: string, args: VllmServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything, so bad config changes nothing.
@@ -63,6 +70,16 @@ export class VllmService extends pulumi.ComponentResource {
         if (m.serviceMonitor) {
             new k8s.apiextensions.CustomResource(name, serviceMonitorManifest(m, m.serviceMonitor), inNamespace);
         }
+        // SLO wiring: alerting rules, the adapter rule the HPA depends on, a dashboard.
+        if (m.slo.prometheusRuleEnabled) {
+            new k8s.apiextensions.CustomResource(`${name}-slo`, prometheusRuleManifest(m), inNamespace);
+        }
+        if (m.slo.adapterConfigMapEnabled) {
+            new k8s.core.v1.ConfigMap(`${name}-adapter-rules`, buildAdapterConfigMap(m.slo, sloTarget(m), m.labels), inNamespace);
+        }
+        if (m.slo.grafanaDashboardEnabled) {
+            new k8s.core.v1.ConfigMap(`${name}-dashboard`, buildDashboardConfigMap(m.slo, sloTarget(m), m.labels), inNamespace);
+        }
         const hpa = m.autoscaling
             ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, hpaArgs(m, m.autoscaling), { ...inNamespace, dependsOn: [deployment] })
             : undefined;
@@ -74,6 +91,7 @@ export class VllmService extends pulumi.ComponentResource {
         this.url = pulumi.all([service.metadata.name, service.metadata.namespace]).apply(() => inClusterUrl(m));
         this.servedModelName = pulumi.output(m.servedModelName);
         this.apiKey = pulumi.secret(apiKey);
+        this.adapterRules = pulumi.output(renderAdapterConfigYaml(sloTarget(m)));
 
         this.registerOutputs({
             namespace: this.namespace,
@@ -83,6 +101,7 @@ export class VllmService extends pulumi.ComponentResource {
             url: this.url,
             servedModelName: this.servedModelName,
             apiKey: this.apiKey,
+            adapterRules: this.adapterRules,
         });
     }
 }

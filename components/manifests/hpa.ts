@@ -1,9 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import { VllmModel } from "../model";
+import { VLLM } from "../slo/vllmMetrics";
 import { metadata } from "./metadata";
 
 /** The queue-depth metric the HPA scales on (per pod, averaged). Never GPU utilization. */
-export const QUEUE_METRIC = "vllm:num_requests_waiting";
+export const QUEUE_METRIC = VLLM.numRequestsWaiting.name;
 
 /** autoscaling/v2 HPA on waiting requests per pod: scale up fast, down slowly (cold starts are expensive). */
 export function hpaArgs(m: VllmModel, a: NonNullable<VllmModel["autoscaling"]>): k8s.autoscaling.v2.HorizontalPodAutoscalerArgs {

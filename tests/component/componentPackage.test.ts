@@ -42,6 +42,6 @@ describe("component package schema", function () {
 
     it("declares the outputs the program exports", () => {
         expect(Object.keys(schema.components.VllmService.outputs).sort()).to.deep.equal(
-            ["apiKey", "deploymentName", "hpaName", "namespace", "servedModelName", "serviceName", "url"].sort());
+            ["adapterRules", "apiKey", "deploymentName", "hpaName", "namespace", "servedModelName", "serviceName", "url"].sort());
     });
 });

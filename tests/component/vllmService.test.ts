@@ -14,6 +14,8 @@ const T = {
     hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
     namespace: "kubernetes:core/v1:Namespace",
     serviceMonitor: "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
+    prometheusRule: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+    configMap: "kubernetes:core/v1:ConfigMap",
     password: "random:index/randomPassword:RandomPassword",
 };
 
@@ -38,7 +40,22 @@ describe("VllmService (mocks)", () => {
 
         it("creates exactly the recipe's objects", () => {
             expect(c.resources.map((r) => r.type).sort()).to.deep.equal(
-                [T.deployment, T.hpa, T.password, T.secret, T.service, T.serviceMonitor].sort());
+                [T.deployment, T.hpa, T.password, T.secret, T.service, T.serviceMonitor, T.prometheusRule, T.configMap, T.configMap].sort());
+        });
+
+        it("ships SLO rules labelled for Prometheus, the adapter rule and a dashboard for the sidecar", async () => {
+            const rule = c.one(T.prometheusRule).inputs;
+            expect(rule.metadata).to.deep.include({ name: "vllm-server-slo", namespace: "serving" });
+            expect(rule.metadata.labels).to.include({ release: "kube-prom" });
+            const alerts = rule.spec.groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert);
+            expect(alerts.length).to.be.greaterThan(3);
+            const maps = c.ofType(T.configMap).map((r) => r.inputs);
+            const adapter = maps.find((cm) => cm.metadata.name === "vllm-server-adapter-rules")!;
+            expect(adapter.data["config.yaml"]).to.contain("vllm:num_requests_waiting");
+            expect(await valueOf(svc.adapterRules)).to.equal(adapter.data["config.yaml"]);
+            const dashboard = maps.find((cm) => cm.metadata.name === "vllm-server-dashboard")!;
+            expect(dashboard.metadata.labels).to.include({ grafana_dashboard: "1" });
+            expect(JSON.parse(Object.values(dashboard.data)[0] as string).panels.length).to.be.greaterThan(3);
         });
 
         it("runs the pinned vLLM image with the recipe's flags", () => {
@@ -165,7 +182,7 @@ describe("VllmService (mocks)", () => {
                 transformations: [(a) => { if (a.type !== "vllm:index:VllmService") { parents.push([a.type, a.opts.parent]); } return undefined; }],
             });
         });
-        expect(parents.map(([type]) => type).sort()).to.deep.equal([T.namespace, T.secret, T.secret, T.password, T.deployment, T.service, T.serviceMonitor, T.hpa].sort());
+        expect(parents.map(([type]) => type).sort()).to.deep.equal([T.namespace, T.secret, T.secret, T.password, T.deployment, T.service, T.serviceMonitor, T.prometheusRule, T.configMap, T.configMap, T.hpa].sort());
         for (const [type, parent] of parents) {
             expect(parent, type).to.equal(component);
         }
@@ -221,9 +238,16 @@ describe("VllmService (mocks)", () => {
         expect(await valueOf(svc.hpaName)).to.equal(undefined);
     });
 
-    it("creates no ServiceMonitor when the Prometheus Operator is absent", async () => {
-        const { c } = await render({ serviceMonitorEnabled: false });
+    it("creates no ServiceMonitor or PrometheusRule when the Prometheus Operator is absent", async () => {
+        const { c } = await render({ serviceMonitorEnabled: false, prometheusRuleEnabled: false });
         expect(c.kind("ServiceMonitor")).to.have.length(0);
+        expect(c.kind("PrometheusRule")).to.have.length(0);
+    });
+
+    it("creates no adapter or dashboard ConfigMap when they are switched off", async () => {
+        const { c, svc } = await render({ adapterConfigMapEnabled: false, grafanaDashboardEnabled: false });
+        expect(c.ofType(T.configMap)).to.have.length(0);
+        expect(await valueOf(svc.adapterRules)).to.contain("vllm:num_requests_waiting");
     });
 
     it("creates the namespace when asked", async () => {
