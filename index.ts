@@ -8,6 +8,8 @@ import { VllmService } from "./components";
 
 const config = new pulumi.Config();
 type Labels = { [key: string]: string };
+/** Optional string keys default to "" in Pulumi.yaml (the engine needs a default): "" means unset. */
+const optional = (key: string) => config.get(key) || undefined;
 
 const vllm = new VllmService(config.get("name") ?? "vllm-server", {
     namespace: config.get("namespace"),
@@ -32,7 +34,7 @@ const vllm = new VllmService(config.get("name") ?? "vllm-server", {
     startupTimeoutSeconds: config.getNumber("startupTimeoutSeconds"),
 
     hfToken: config.getSecret("hfToken"),
-    hfTokenSecretName: config.get("hfTokenSecretName"),
+    hfTokenSecretName: optional("hfTokenSecretName"),
     hfTokenSecretKey: config.get("hfTokenSecretKey"),
     apiKeyEnabled: config.getBoolean("apiKeyEnabled"),
     apiKey: config.getSecret("apiKey"),
@@ -60,10 +62,10 @@ const vllm = new VllmService(config.get("name") ?? "vllm-server", {
     runbookBaseUrl: config.get("runbookBaseUrl"),
     alertLabels: config.getObject<Labels>("alertLabels"),
     adapterConfigMapEnabled: config.getBoolean("adapterConfigMapEnabled"),
-    adapterNamespace: config.get("adapterNamespace"),
+    adapterNamespace: optional("adapterNamespace"),
     grafanaDashboardEnabled: config.getBoolean("grafanaDashboardEnabled"),
     grafanaDashboardLabels: config.getObject<Labels>("grafanaDashboardLabels"),
-    grafanaDashboardNamespace: config.get("grafanaDashboardNamespace"),
+    grafanaDashboardNamespace: optional("grafanaDashboardNamespace"),
 });
 
 export const namespace = vllm.namespace;

@@ -2,7 +2,11 @@ import { VllmModel } from "../model";
 import { buildPrometheusRuleSpec, SloTarget } from "../slo";
 import { metadata } from "./metadata";
 
-/** What the SLO builders need to know about the objects this component creates. */
+/**
+ * What the SLO builders need to know about the objects this component creates. Deliberately not
+ * maxReplicas: the capacity alert reads it from kube-state-metrics, so resizing the HPA changes
+ * the HPA alone, not the rules and dashboard.
+ */
 export function sloTarget(m: VllmModel): SloTarget {
     return {
         namespace: m.namespace,
@@ -10,8 +14,6 @@ export function sloTarget(m: VllmModel): SloTarget {
         deploymentName: m.name,
         hpaName: m.autoscaling ? m.name : undefined,
         servedModelName: m.servedModelName,
-        // Without an HPA the replica count is fixed: "at max" means at that count.
-        maxReplicas: m.autoscaling?.maxReplicas ?? m.replicas ?? 1,
         queueTarget: m.autoscaling?.queueTarget ?? 0,
     };
 }

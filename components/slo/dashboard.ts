@@ -171,7 +171,7 @@ export function buildDashboard(slo: ResolvedSlo, target: SloTarget): GrafanaDash
         panel(
             "Replicas",
             target.hpaName
-                ? `HPA ${target.hpaName}: current and desired replicas against min and max (${target.maxReplicas}); available replicas of deployment ${target.deploymentName}.`
+                ? `HPA ${target.hpaName}: current and desired replicas against min and max; available replicas of deployment ${target.deploymentName}.`
                 : `Available replicas of deployment ${target.deploymentName} (autoscaling is off).`,
             { x: 12, y: 16, w: 12, h: 8 },
             [

@@ -17,7 +17,6 @@ export interface SloTarget {
     hpaName?: string;
     /** `--served-model-name`; vLLM puts it on every series as `model_name`. */
     servedModelName: string;
-    maxReplicas: number;
     /** HPA `averageValue` of `vllm:num_requests_waiting` per pod. */
     queueTarget: number;
 }
@@ -301,7 +300,7 @@ export function buildPrometheusRuleSpec(slo: ResolvedSlo, target: SloTarget): Pr
                 summary: `vLLM ${who}: queue above the HPA target while the HPA is at maxReplicas`,
                 description:
                     `{{ $value | printf "%.1f" }} requests wait per replica (HPA target ${target.queueTarget}) and HPA ` +
-                    `${target.hpaName} has been at its maximum (${target.maxReplicas} replicas) for 15 minutes. ` +
+                    `${target.hpaName} has been at its maxReplicas for 15 minutes. ` +
                     `Autoscaling cannot create capacity that is not there: add GPUs/nodes and raise maxReplicas, ` +
                     `or shed load with admission control.`,
                 runbook_url: runbookUrl(slo, ALERT_NAMES.queueAtMax),

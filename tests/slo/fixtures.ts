@@ -7,7 +7,8 @@ import { ResolvedSlo, SloArgs, SloTarget, resolveSlo } from "../../components/sl
 export interface SloCase {
     name: string;
     args: SloArgs;
-    target: SloTarget;
+    /** The simulated HPA's maxReplicas (the rules read it from kube-state-metrics, not from the target). */
+    target: SloTarget & { maxReplicas: number };
 }
 
 export const CASES: SloCase[] = [

@@ -66,7 +66,7 @@ function pct(ratio: number): string {
 const REQS = 1000; // requests per pod per minute
 const TOKENS = 20000; // inter-token intervals per pod per minute
 
-function inputSeries(slo: ResolvedSlo, t: SloTarget, w: World): Array<{ series: string; values: string }> {
+function inputSeries(slo: ResolvedSlo, t: SloCase["target"], w: World): Array<{ series: string; values: string }> {
     const phases = w.phases ?? [{ minutes: HORIZON }];
     const out: Array<{ series: string; values: string }> = [];
     const add = (name: string, labels: Record<string, string>, values: string) => out.push({ series: series(name, labels), values });
@@ -179,7 +179,7 @@ interface Scenario {
     exprs?: Array<{ expr: string; at: string; samples: Array<{ labels: string; value: number }> }>;
 }
 
-function scenarios(slo: ResolvedSlo, t: SloTarget): Scenario[] {
+function scenarios(slo: ResolvedSlo, t: SloCase["target"]): Scenario[] {
     const pageAndTicket = (alert: AlertName, value: string): Firing[] => [
         { alert, severity: "critical", value },
         { alert, severity: "warning", value },
@@ -307,7 +307,7 @@ function scenarios(slo: ResolvedSlo, t: SloTarget): Scenario[] {
     ];
 }
 
-function testFile(spec: PrometheusRuleSpec, slo: ResolvedSlo, t: SloTarget, s: Scenario) {
+function testFile(spec: PrometheusRuleSpec, slo: ResolvedSlo, t: SloCase["target"], s: Scenario) {
     return {
         rule_files: ["rules.yaml"],
         evaluation_interval: "1m",

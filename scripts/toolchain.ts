@@ -1,0 +1,27 @@
+/**
+ * The pinned toolchain (tools/) for Node scripts and tests: builds what is missing (progress on
+ * stderr) and returns the environment tools/env.sh sets up, so shell users and scripts share
+ * one definition of PATH and of the offline Pulumi settings.
+ */
+import { execFileSync } from "child_process";
+import * as path from "path";
+
+export const REPO_ROOT = path.resolve(__dirname, "..");
+
+let cached: NodeJS.ProcessEnv | undefined;
+
+/** process.env plus the toolchain's PATH and Pulumi settings (built on first use). */
+export function toolchainEnv(): NodeJS.ProcessEnv {
+    if (!cached) {
+        const out = execFileSync("bash", ["-c", '. tools/env.sh >/dev/null && env -0'], {
+            cwd: REPO_ROOT,
+            stdio: ["ignore", "pipe", "inherit"],
+            maxBuffer: 16 * 1024 * 1024,
+        }).toString("utf8");
+        cached = Object.fromEntries(out.split("\0").filter((l) => l.includes("=")).map((l) => {
+            const i = l.indexOf("=");
+            return [l.slice(0, i), l.slice(i + 1)];
+        }));
+    }
+    return cached;
+}
