@@ -58,7 +58,9 @@ async function up(): Promise<void> {
     step("Stack outputs (secrets stay hidden)");
     const outputs = JSON.parse((await ws.must(["stack", "output", "--json"])).stdout) as Record<string, unknown>;
     for (const [k, v] of Object.entries(outputs)) {
-        console.log(`  ${k.padEnd(16)} ${typeof v === "string" ? v : JSON.stringify(v)}`);
+        const text = typeof v === "string" ? v : JSON.stringify(v);
+        // Multi-line outputs (the adapter rules) would drown the rest: name the command instead.
+        console.log(`  ${k.padEnd(16)} ${text.includes("\n") ? `(${text.split("\n").length} lines: pulumi stack output ${k})` : text}`);
     }
 
     const ns = String(outputs.namespace);
@@ -72,10 +74,12 @@ async function up(): Promise<void> {
 What you are looking at
   - The pods run on kwok-simulated GPU nodes: scheduled, Ready and behind the Service, but no
     container runs (no GPU, no model weights here). Point KUBECONFIG at a real GPU cluster to serve.
-  - The policy pack ran on every resource; try breaking a rule: \`cd .cache/demo/project &&
-    pulumi config set image vllm/vllm-openai:latest && pulumi preview --policy-pack ../../../policy\`
-    (with the environment of \`. tools/env.sh\` and PULUMI_BACKEND_URL=file://$PWD/../state).
-  - API key: \`pulumi stack output apiKey --show-secrets\` in .cache/demo/project.
+  - The policy pack ran on every resource of the stack. To see it refuse bad manifests:
+    \`npm run --silent check-manifests -- tests/fixtures/tp-flag-two-items-mismatch.yaml\`
+  - The stack lives in .cache/demo (project copy, file backend, passphrase file). To use the CLI on it:
+    \`. tools/env.sh && cd .cache/demo/project && export PULUMI_BACKEND_URL=file://$PWD/../state
+    PULUMI_CONFIG_PASSPHRASE_FILE=$PWD/../passphrase KUBECONFIG=${kubeconfig}\`, then e.g.
+    \`pulumi stack output apiKey --show-secrets\`.
   - On a real cluster, check the model answers: \`npm run smoke -- --url http://localhost:8000 --api-key-from-stack\`
     after \`kubectl -n ${ns} port-forward svc/${outputs.serviceName} 8000:8000\`.
 
