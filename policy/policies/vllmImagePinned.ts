@@ -23,7 +23,7 @@ export const vllmImagePinned: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema,
     remediationSteps:
-        "Set the image to an exact release tag (vllm/vllm-openai:v0.8.5) or a digest (vllm/vllm-openai@sha256:<64 hex>). " +
+        "Set the image to an exact release tag (vllm/vllm-openai:v0.11.0) or a digest (vllm/vllm-openai@sha256:<64 hex>). " +
         "Never use latest, nightly or no tag. With requireDigest set, only digests are accepted.",
     validateResource: (args, reportViolation) => {
         const obj = objectOf(args);
@@ -34,7 +34,7 @@ export const vllmImagePinned: ResourceValidationPolicy = {
             const image = typeof ref.container.image === "string" ? ref.container.image : "";
             const problem = imagePinProblem(image, { requireDigest });
             if (problem) {
-                const fix = requireDigest ? "Pin it by digest (image@sha256:<64 hex>)" : "Pin an exact version tag (e.g. vllm/vllm-openai:v0.8.5) or a digest (@sha256:...)";
+                const fix = requireDigest ? "Pin it by digest (image@sha256:<64 hex>)" : "Pin an exact version tag (e.g. vllm/vllm-openai:v0.11.0) or a digest (@sha256:...)";
                 reportViolation(`${containerLabel(ref)}: ${problem}. ${fix}.`);
             }
         }

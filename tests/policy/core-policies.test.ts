@@ -10,7 +10,7 @@ import { fixture, messages, runResourcePolicy } from "./support";
 describe("vllm-image-pinned", () => {
     it("names the container, the image and why it is not pinned", async () => {
         expect(messages(await runResourcePolicy(vllmImagePinned, "image-latest-tag.yaml"))).to.deep.equal([
-            'container "vllm": image "vllm/vllm-openai:latest" uses the floating tag "latest". Pin an exact version tag (e.g. vllm/vllm-openai:v0.8.5) or a digest (@sha256:...).',
+            'container "vllm": image "vllm/vllm-openai:latest" uses the floating tag "latest". Pin an exact version tag (e.g. vllm/vllm-openai:v0.11.0) or a digest (@sha256:...).',
         ]);
         const cases: Array<[string, string]> = [
             ["image-no-tag.yaml", 'image "vllm/vllm-openai" has no tag'],
