@@ -41,8 +41,13 @@ command -v go >/dev/null 2>&1 || {
 go_version=$(go env GOVERSION)
 platform="$(go env GOOS)-$(go env GOARCH)"
 
-# One ensure at a time per cache (a second caller waits, then finds everything built).
-if command -v flock >/dev/null 2>&1; then
+# One build at a time per cache, taken only when something must be built, so a caller whose
+# components are all cached never waits for someone else's unrelated build.
+locked=""
+take_lock() {
+  [ -n "$locked" ] && return 0
+  locked=1
+  command -v flock >/dev/null 2>&1 || return 0
   exec 9>"$tc/.lock"
   if ! flock -n 9; then
     log "another toolchain build holds $tc/.lock; waiting for it"
@@ -55,7 +60,7 @@ if command -v flock >/dev/null 2>&1; then
     chmod -R u+w "$stale" 2>/dev/null || true
     rm -rf "$stale"
   done
-fi
+}
 
 component_hash() { # dir -> short hash of its files + go version + platform
   local dir=$1
@@ -102,6 +107,7 @@ on_interrupt() {
     log "interrupted: stopping the build (process group $build_pid) and removing $build_tmp"
     kill -TERM -- "-$build_pid" 2>/dev/null || kill -TERM "$build_pid" 2>/dev/null || true
     wait "$build_pid" 2>/dev/null || true
+    chmod -R u+w "$build_tmp" 2>/dev/null || true # copies from the read-only module cache
     rm -rf "$build_tmp"
   fi
   exit 130
@@ -172,6 +178,10 @@ for name in "${components[@]}"; do
     continue
   fi
   final="$tc/$name-$(component_hash "$dir")"
+  if [ ! -f "$final/.complete" ]; then
+    take_lock
+  fi
+  # Checked again under the lock: the build we waited for may have been this one.
   if [ -f "$final/.complete" ]; then
     log "$name: cached ($final)"
   else
