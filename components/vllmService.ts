@@ -49,7 +49,8 @@ export class VllmService extends pulumi.ComponentResource {
             ? new k8s.core.v1.Namespace(name, { metadata: { name: m.namespace, labels: m.labels } }, parent)
             : undefined;
         // Every namespaced object waits for the namespace when the stack creates it.
-        const inNamespace: pulumi.CustomResourceOptions = { parent: this, dependsOn: namespace ? [namespace] : [] };
+        const namespaceDeps: pulumi.Resource[] = namespace ? [namespace] : [];
+        const inNamespace: pulumi.CustomResourceOptions = { parent: this, dependsOn: namespaceDeps };
 
         const secrets: pulumi.Resource[] = [];
         if (m.hfToken !== undefined) {
@@ -64,21 +65,22 @@ export class VllmService extends pulumi.ComponentResource {
         }
 
         // The pods need their Secrets to exist before they can start.
-        const deployment = new k8s.apps.v1.Deployment(name, deploymentArgs(m), { ...inNamespace, dependsOn: [...(namespace ? [namespace] : []), ...secrets] });
+        const deployment = new k8s.apps.v1.Deployment(name, deploymentArgs(m), { ...inNamespace, dependsOn: [...namespaceDeps, ...secrets] });
         const service = new k8s.core.v1.Service(name, serviceArgs(m), inNamespace);
 
         if (m.serviceMonitor) {
             new k8s.apiextensions.CustomResource(name, serviceMonitorManifest(m, m.serviceMonitor), inNamespace);
         }
         // SLO wiring: alerting rules, the adapter rule the HPA depends on, a dashboard.
+        const target = sloTarget(m);
         if (m.slo.prometheusRuleEnabled) {
             new k8s.apiextensions.CustomResource(`${name}-slo`, prometheusRuleManifest(m), inNamespace);
         }
         if (m.slo.adapterConfigMapEnabled) {
-            new k8s.core.v1.ConfigMap(`${name}-adapter-rules`, buildAdapterConfigMap(m.slo, sloTarget(m), m.labels), inNamespace);
+            new k8s.core.v1.ConfigMap(`${name}-adapter-rules`, buildAdapterConfigMap(m.slo, target, m.labels), inNamespace);
         }
         if (m.slo.grafanaDashboardEnabled) {
-            new k8s.core.v1.ConfigMap(`${name}-dashboard`, buildDashboardConfigMap(m.slo, sloTarget(m), m.labels), inNamespace);
+            new k8s.core.v1.ConfigMap(`${name}-dashboard`, buildDashboardConfigMap(m.slo, target, m.labels), inNamespace);
         }
         const hpa = m.autoscaling
             ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, hpaArgs(m, m.autoscaling), { ...inNamespace, dependsOn: [deployment] })
@@ -91,7 +93,7 @@ export class VllmService extends pulumi.ComponentResource {
         this.url = pulumi.all([service.metadata.name, service.metadata.namespace]).apply(() => inClusterUrl(m));
         this.servedModelName = pulumi.output(m.servedModelName);
         this.apiKey = pulumi.secret(apiKey);
-        this.adapterRules = pulumi.output(renderAdapterConfigYaml(sloTarget(m)));
+        this.adapterRules = pulumi.output(renderAdapterConfigYaml(target));
 
         this.registerOutputs({
             namespace: this.namespace,
