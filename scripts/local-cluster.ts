@@ -865,16 +865,21 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterInfo
             }),
         );
 
-        const kcm = startComponent("kube-controller-manager", [
-            `--kubeconfig=${kc("controller-manager")}`,
-            `--authentication-kubeconfig=${kc("controller-manager")}`,
-            `--authorization-kubeconfig=${kc("controller-manager")}`,
+        // Flags the controller-manager and the scheduler share: own identity, loopback-only
+        // secure port with a serving cert, client certs from our CA, a single instance.
+        const controlLoopFlags = (identity: string, port: number) => [
+            `--kubeconfig=${kc(identity)}`,
+            `--authentication-kubeconfig=${kc(identity)}`,
+            `--authorization-kubeconfig=${kc(identity)}`,
             "--bind-address=127.0.0.1",
-            `--secure-port=${kcmPort}`,
-            `--tls-cert-file=${pki.cert("controller-manager-serving").crt}`,
-            `--tls-private-key-file=${pki.cert("controller-manager-serving").key}`,
+            `--secure-port=${port}`,
+            `--tls-cert-file=${pki.cert(`${identity}-serving`).crt}`,
+            `--tls-private-key-file=${pki.cert(`${identity}-serving`).key}`,
             `--client-ca-file=${pki.caCrt}`,
             "--leader-elect=false",
+        ];
+        const kcm = startComponent("kube-controller-manager", [
+            ...controlLoopFlags("controller-manager", kcmPort),
             // One identity for all controllers instead of one ServiceAccount token per controller:
             // minting ~40 tokens at startup delays the controllers by ~10s on 2 cores. The RBAC of
             // Kubernetes' own controllers is not what this cluster is for.
@@ -888,17 +893,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterInfo
             // horizontalpodautoscaling, namespace, garbage-collector, serviceaccount(-token), nodelifecycle, ...
             "--controllers=*",
         ]);
-        const sched = startComponent("kube-scheduler", [
-            `--kubeconfig=${kc("scheduler")}`,
-            `--authentication-kubeconfig=${kc("scheduler")}`,
-            `--authorization-kubeconfig=${kc("scheduler")}`,
-            "--bind-address=127.0.0.1",
-            `--secure-port=${schedPort}`,
-            `--tls-cert-file=${pki.cert("scheduler-serving").crt}`,
-            `--tls-private-key-file=${pki.cert("scheduler-serving").key}`,
-            `--client-ca-file=${pki.caCrt}`,
-            "--leader-elect=false",
-        ]);
+        const sched = startComponent("kube-scheduler", controlLoopFlags("scheduler", schedPort));
         const stageFiles = fs
             .readdirSync(stagesDir)
             .filter((f) => f.endsWith(".yaml"))
