@@ -380,29 +380,17 @@ function generatePki(dir: string): Pki {
             .toString("hex")
             .replace(/^[89a-f]/, "1");
 
-    genKey("ca");
-    openssl(
-        [
-            "req",
-            "-config",
-            cnf,
-            "-x509",
-            "-new",
-            "-key",
-            "ca.key",
-            "-out",
-            "ca.crt",
-            "-days",
-            "3650",
-            "-subj",
-            "/CN=vllm-pulumi-local-ca",
-            "-extensions",
-            "v3_ca",
-            "-set_serial",
-            serial(),
-        ],
-        dir,
-    );
+    // A self-signed CA (key + certificate) named `name`, valid for ten years.
+    const selfSignedCa = (name: string, cn: string) => {
+        genKey(name);
+        openssl(
+            ["req", "-config", cnf, "-x509", "-new", "-key", `${name}.key`, "-out", `${name}.crt`, "-days", "3650",
+                "-subj", `/CN=${cn}`, "-extensions", "v3_ca", "-set_serial", serial()],
+            dir,
+        );
+    };
+
+    selfSignedCa("ca", "vllm-pulumi-local-ca");
 
     const leafSignedBy = (ca: string, name: string, subj: string, ext: string[]) => {
         genKey(name);
@@ -463,29 +451,7 @@ function generatePki(dir: string): Pki {
     leaf("kwok", "/O=system:masters/CN=kwok-controller", client);
     // Front proxy (aggregation layer): its own CA, as kubeadm does; the apiserver publishes it in
     // kube-system/extension-apiserver-authentication for the components' delegated authentication.
-    genKey("front-proxy-ca");
-    openssl(
-        [
-            "req",
-            "-config",
-            cnf,
-            "-x509",
-            "-new",
-            "-key",
-            "front-proxy-ca.key",
-            "-out",
-            "front-proxy-ca.crt",
-            "-days",
-            "3650",
-            "-subj",
-            "/CN=vllm-pulumi-local-front-proxy-ca",
-            "-extensions",
-            "v3_ca",
-            "-set_serial",
-            serial(),
-        ],
-        dir,
-    );
+    selfSignedCa("front-proxy-ca", "vllm-pulumi-local-front-proxy-ca");
     leafSignedBy("front-proxy-ca", "front-proxy-client", "/CN=front-proxy-client", client);
     // Service-account token signing key pair.
     genKey("sa");
