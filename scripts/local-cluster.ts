@@ -30,9 +30,10 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { REPO_ROOT } from "./toolchain";
 
 /** The repository root (this file lives in <root>/scripts). */
-export const REPO_ROOT = path.resolve(__dirname, "..");
+export { REPO_ROOT }; // one definition, in ./toolchain
 /** Default state directory: certificates, kubeconfigs, etcd data, logs and the PID file. */
 export const DEFAULT_STATE_DIR = path.join(REPO_ROOT, ".cache", "cluster");
 

@@ -71,12 +71,12 @@ export class PulumiWorkspace {
                 fs.appendFileSync(dst, `\n${salt[0]}\n`);
             }
         }
+        // A program folder without its own components/node_modules (test programs) uses the repo's.
         for (const link of ["components", "node_modules"]) {
-            const target = path.join(from === REPO_ROOT ? REPO_ROOT : from, link);
-            const fallback = path.join(REPO_ROOT, link);
+            const own = path.join(from, link);
             const dst = path.join(this.projectDir, link);
             if (!fs.existsSync(dst)) {
-                fs.symlinkSync(fs.existsSync(target) ? target : fallback, dst);
+                fs.symlinkSync(fs.existsSync(own) ? own : path.join(REPO_ROOT, link), dst);
             }
         }
     }

@@ -10,7 +10,8 @@ import { parseManifests } from "../../scripts/check-manifests";
 import { policies } from "../../policy/policies";
 import { PolicyInput, runPolicies, validateResource, validateStack, Violation } from "../../policy/runPolicies";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+import { REPO_ROOT } from "../../scripts/toolchain";
+export { REPO_ROOT };
 export const FIXTURES = path.join(REPO_ROOT, "tests", "fixtures");
 
 /** The objects of tests/fixtures/<name> as the pack sees them. */

@@ -7,7 +7,8 @@ import * as path from "path";
 import { parse } from "yaml";
 import { Captured, runWithMocks } from "./pulumiMocks";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+import { REPO_ROOT } from "../../scripts/toolchain";
+export { REPO_ROOT };
 
 /** The project config of a stack file, without the `vllm-pulumi:` prefix. */
 export function stackConfig(stack: string): Record<string, unknown> {
