@@ -30,6 +30,7 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { parseArgs } from "util";
 import { REPO_ROOT } from "./toolchain";
 
 /** The repository root (this file lives in <root>/scripts). */
@@ -1121,20 +1122,42 @@ export function ensureClusterToolchain(opts: { binDirs?: string[]; log?: (msg: s
 // ---------------------------------------------------------------------------------------------
 // CLI
 
+const USAGE =
+    "usage: ts-node scripts/local-cluster.ts up|down|status [--bin-dir DIR]... [--state-dir DIR] [--no-build] [--all-crds]\n" +
+    "  up      start (or reuse) the local control plane; prints `export KUBECONFIG=...`\n" +
+    "          builds missing binaries first (tools/ensure-toolchain.sh kube etcd kwok crds) unless --no-build\n" +
+    "          --all-crds: apply every Prometheus Operator CRD, not only DEFAULT_CRDS\n" +
+    "  down    stop exactly the processes it started\n" +
+    "  status  JSON status; exit 0 when healthy, 3 otherwise\n";
+
 async function main(argv: string[]): Promise<number> {
-    const [cmd, ...rest] = argv;
-    const binDirs: string[] = [];
-    let stateDir: string | undefined;
-    let build = true;
-    let crds: "all" | undefined;
-    for (let i = 0; i < rest.length; i++) {
-        const a = rest[i];
-        if (a === "--bin-dir") binDirs.push(path.resolve(rest[++i]));
-        else if (a === "--state-dir") stateDir = path.resolve(rest[++i]);
-        else if (a === "--no-build") build = false;
-        else if (a === "--all-crds") crds = "all";
-        else throw new Error(`unknown argument: ${a}`);
+    // node:util parseArgs rejects unknown flags and a flag missing its value with a clear message.
+    let parsed;
+    try {
+        parsed = parseArgs({
+            args: argv,
+            allowPositionals: true,
+            options: {
+                "bin-dir": { type: "string", multiple: true },
+                "state-dir": { type: "string" },
+                "no-build": { type: "boolean" },
+                "all-crds": { type: "boolean" },
+            },
+        });
+    } catch (e) {
+        process.stderr.write(`${(e as Error).message}\n${USAGE}`);
+        return 2;
     }
+    const { values, positionals } = parsed;
+    const [cmd, ...extra] = positionals;
+    if (extra.length > 0) {
+        process.stderr.write(`unexpected argument: ${extra[0]}\n${USAGE}`);
+        return 2;
+    }
+    const binDirs = (values["bin-dir"] ?? []).map((d) => path.resolve(d));
+    const stateDir = values["state-dir"] === undefined ? undefined : path.resolve(values["state-dir"]);
+    const build = !values["no-build"];
+    const crds: "all" | undefined = values["all-crds"] ? "all" : undefined;
     switch (cmd) {
         case "up": {
             const dirs = build ? ensureClusterToolchain({ binDirs }) : binDirs;
@@ -1155,14 +1178,7 @@ async function main(argv: string[]): Promise<number> {
             return s.healthy ? 0 : 3;
         }
         default:
-            process.stderr.write(
-                "usage: ts-node scripts/local-cluster.ts up|down|status [--bin-dir DIR]... [--state-dir DIR] [--no-build] [--all-crds]\n" +
-                    "  up      start (or reuse) the local control plane; prints `export KUBECONFIG=...`\n" +
-                    "          builds missing binaries first (tools/ensure-toolchain.sh kube etcd kwok crds) unless --no-build\n" +
-                    "          --all-crds: apply every Prometheus Operator CRD, not only DEFAULT_CRDS\n" +
-                    "  down    stop exactly the processes it started\n" +
-                    "  status  JSON status; exit 0 when healthy, 3 otherwise\n",
-            );
+            process.stderr.write(USAGE);
             return 2;
     }
 }
