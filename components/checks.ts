@@ -2,7 +2,7 @@
  * Small typed checks that collect problems instead of throwing, so a user sees every
  * mistake at once. Each message starts with the arg (and config) key it is about.
  */
-import { parseQuantity } from "./kube/quantity";
+import { parseQuantity } from "@vllm-pulumi/kube-parser";
 
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

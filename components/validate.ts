@@ -1,9 +1,7 @@
 import { VllmServiceArgs } from "./args";
 import { Problems } from "./checks";
 import { DEFAULTS } from "./defaults";
-import { parallelismFlagsIn } from "./kube/flags";
-import { imagePinProblem } from "./kube/image";
-import { MIN_MULTI_GPU_SHM, parseQuantity } from "./kube/quantity";
+import { imagePinProblem, MIN_MULTI_GPU_SHM, parallelismFlagsIn, parseQuantity } from "@vllm-pulumi/kube-parser";
 import { VllmModel } from "./model";
 import { resolveSlo } from "./slo/settings";
 

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import type { PolicyPackConfig } from "@pulumi/policy";
-import { kubeObject, objectRef, pulumiType } from "../components/kube";
+import { kubeObject, objectRef, pulumiType } from "@vllm-pulumi/kube-parser";
 import { policies } from "../policy/policies";
 import { PolicyInput, runPolicies } from "../policy/runPolicies";
 

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { commandTokens, containerLabel, containersOf, findFlag } from "../../components/kube";
+import { commandTokens, containerLabel, containersOf, findFlag } from "@vllm-pulumi/kube-parser";
 import { objectOf } from "./util";
 
 /** Env vars that huggingface_hub (and therefore vLLM) reads a token from. */

@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { gpuUtilizationIn, hpaMetrics, isHpa, isScaledObject, scaledObjectMetrics } from "../../components/kube";
+import { gpuUtilizationIn, hpaMetrics, isHpa, isScaledObject, scaledObjectMetrics } from "@vllm-pulumi/kube-parser";
 import { configOf, objectOf } from "./util";
 
 const configSchema: PolicyConfigSchema = {

@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { isHpa, isScaledObject } from "../../components/kube";
+import { isHpa, isScaledObject } from "@vllm-pulumi/kube-parser";
 import { configOf, objectOf } from "./util";
 
 const configSchema: PolicyConfigSchema = {

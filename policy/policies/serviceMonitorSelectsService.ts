@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { formatSelector, kubeObject, KubeObject, matchesSelector } from "../../components/kube";
+import { formatSelector, kubeObject, KubeObject, matchesSelector } from "@vllm-pulumi/kube-parser";
 
 interface Found {
     resource: PolicyResource;

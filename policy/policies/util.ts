@@ -1,9 +1,9 @@
 /**
  * Small helpers shared by the policies. Everything about Kubernetes objects lives in the
- * shared parser (components/kube); this file only bridges it to the policy API.
+ * shared parser (@vllm-pulumi/kube-parser, packages/kube-parser); this file only bridges it to the policy API.
  */
 import type { PolicyConfigSchema, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
-import { kubeObject, KubeObject } from "../../components/kube";
+import { kubeObject, KubeObject } from "@vllm-pulumi/kube-parser";
 
 /** The Kubernetes object a resource policy is looking at, or undefined for anything else. */
 export function objectOf(args: ResourceValidationArgs): KubeObject | undefined {

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { containerLabel, containersOf, vllmServer } from "../../components/kube";
+import { containerLabel, containersOf, vllmServer } from "@vllm-pulumi/kube-parser";
 import { objectOf } from "./util";
 
 const HEALTH = "/health";

@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { containerLabel, containersOf, imagePinProblem, isVllmContainer } from "../../components/kube";
+import { containerLabel, containersOf, imagePinProblem, isVllmContainer } from "@vllm-pulumi/kube-parser";
 import { configOf, objectOf } from "./util";
 
 const configSchema: PolicyConfigSchema = {

@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { containerLabel, containersOf, formatBytes, MIN_MULTI_GPU_SHM, parseQuantity, podSpecOf, vllmParallelism, vllmServer } from "../../components/kube";
+import { containerLabel, containersOf, formatBytes, MIN_MULTI_GPU_SHM, parseQuantity, podSpecOf, vllmParallelism, vllmServer } from "@vllm-pulumi/kube-parser";
 import { configOf, objectOf } from "./util";
 
 const configSchema: PolicyConfigSchema = {

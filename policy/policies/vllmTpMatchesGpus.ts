@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { containerLabel, containersOf, GPU_RESOURCES, parseQuantity, Parallelism, vllmParallelism, vllmServer } from "../../components/kube";
+import { containerLabel, containersOf, GPU_RESOURCES, parseQuantity, Parallelism, vllmParallelism, vllmServer } from "@vllm-pulumi/kube-parser";
 import { objectOf } from "./util";
 
 /** `--tensor-parallel-size=2 x -pp 2`: the flags as written, for messages. */

@@ -1,5 +1,5 @@
 /**
- * The shared parser (components/kube): command-line tokenising, vLLM detection and flags,
+ * The shared parser (@vllm-pulumi/kube-parser): command-line tokenising, vLLM detection and flags,
  * workload kinds, autoscaling metrics and selectors.
  */
 import { expect } from "chai";
@@ -19,7 +19,7 @@ import {
     vllmParallelism,
     vllmServer,
     vllmTensorParallelSize,
-} from "../../components/kube";
+} from "@vllm-pulumi/kube-parser";
 import { fixture } from "./support";
 
 describe("kube parser: command lines", () => {

@@ -1,6 +1,6 @@
 /**
  * The pack as the Pulumi CLI runs it: `run-policy-pack` from the pack's own node_modules
- * compiles policy/index.ts with ts-node (type-checked, including ../components/kube) and
+ * compiles policy/index.ts with ts-node (type-checked, the shared parser comes compiled from @vllm-pulumi/kube-parser) and
  * serves the Analyzer gRPC API. This test speaks that API like the engine does. The real
  * engine (`pulumi preview --policy-pack policy`) is exercised by the integration tests.
  */

@@ -4,7 +4,7 @@
  * violations: the component and the pack can never disagree.
  */
 import { expect } from "chai";
-import { containersOf, kubeObject, vllmParallelism, vllmServer } from "../../components/kube";
+import { containersOf, kubeObject, vllmParallelism, vllmServer } from "@vllm-pulumi/kube-parser";
 import { policies } from "../../policy/policies";
 import { PolicyInput, runPolicies } from "../../policy/runPolicies";
 import { renderStack, runProgram } from "../support/renderStack";

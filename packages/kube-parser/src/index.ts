@@ -1,7 +1,8 @@
 /**
  * The one parser of Kubernetes objects, shared by the VllmService component, the policy pack
  * and the check-manifests CLI, so that they can never disagree about what is valid.
- * Pure TypeScript: no imports from Pulumi or any other package.
+ * Pure TypeScript: no imports from Pulumi or any other package (the package is published
+ * compiled, in bin/, for the policy pack to bundle).
  */
 export * from "./image";
 export * from "./quantity";
