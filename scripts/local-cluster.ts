@@ -87,6 +87,12 @@ export interface StartOptions {
     crds?: "all" | string[];
     /** Directory holding the kwok Stage manifests (default: `<kwok>/../share/kwok/stages`). */
     stagesDir?: string;
+    /**
+     * Who makes pods Ready: "kwok" (its fast stage: Ready the moment they are scheduled) or
+     * "runner" (kwok only gives them an IP; env/pods runs their processes and probes and sets
+     * readiness and restarts). Default "kwok".
+     */
+    podLifecycle?: "kwok" | "runner";
     /** State directory (default `<repo>/.cache/cluster`). */
     stateDir?: string;
     /** Fake nodes to create (default DEFAULT_NODE_GROUPS). */
@@ -666,6 +672,18 @@ ${res}
  * creates the fake GPU nodes and applies the CRDs. Reuses a healthy cluster already recorded in
  * stateDir (unless `reuse: false`, which stops it first). On failure, stops what it started.
  */
+/** Our pod-start stage (env/kwok) replaces kwok's pod-ready when env/pods owns readiness. */
+const RUNNER_POD_STAGE = path.join(REPO_ROOT, "env", "kwok", "pod-start.yaml");
+
+function kwokStageFiles(stagesDir: string, lifecycle: "kwok" | "runner"): string[] {
+    const upstream = fs
+        .readdirSync(stagesDir)
+        .filter((f) => f.endsWith(".yaml") && !(lifecycle === "runner" && f === "pod-ready.yaml"))
+        .sort()
+        .map((f) => path.join(stagesDir, f));
+    return lifecycle === "runner" ? [...upstream, RUNNER_POD_STAGE] : upstream;
+}
+
 export async function startCluster(opts: StartOptions = {}): Promise<ClusterInfo> {
     const t0 = Date.now();
     const log = opts.log ?? defaultLog;
@@ -862,11 +880,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterInfo
             "--controllers=*",
         ]);
         const sched = startComponent("kube-scheduler", controlLoopFlags("scheduler", schedPort));
-        const stageFiles = fs
-            .readdirSync(stagesDir)
-            .filter((f) => f.endsWith(".yaml"))
-            .sort()
-            .map((f) => `--config=${path.join(stagesDir, f)}`);
+        const stageFiles = kwokStageFiles(stagesDir, opts.podLifecycle ?? "kwok").map((f) => `--config=${f}`);
         const kwok = startComponent("kwok", [
             `--kubeconfig=${kc("kwok")}`,
             ...stageFiles,

@@ -1,0 +1,126 @@
+/**
+ * The pod runner: our kubelet stand-in for kwok's fake nodes. It follows the pods kwok has given
+ * an IP, runs each one (PodWorker), and stops its processes when the pod is deleted. It runs
+ * inside the environment's network namespace, where pod IPs are bindable.
+ *
+ *   node -r ts-node/register/transpile-only env/pods/runner.ts --kubeconfig K --sim-main M --log-dir D --pids-file F
+ */
+import { CoreV1Api, KubeConfig, V1Pod } from "@kubernetes/client-node";
+import * as fs from "fs";
+import { parseArgs } from "node:util";
+import { PodWorker } from "./podWorker";
+
+/** How often the pod list is read: a pod's process starts at most this long after kwok gives it an IP. */
+const POLL_MS = 500;
+
+export interface RunnerOptions {
+    kubeconfig: string;
+    simMain: string;
+    logDir: string;
+    /** Written on every change: the PIDs of every simulator, so a crash of the runner leaves nothing unfindable. */
+    pidsFile: string;
+}
+
+function runnable(p: V1Pod): boolean {
+    return !!p.status?.podIP && p.status.phase === "Running" && !p.metadata?.deletionTimestamp && !p.spec?.hostNetwork;
+}
+
+export class PodRunner {
+    private workers = new Map<string, PodWorker>();
+    private core: CoreV1Api;
+    private timer?: NodeJS.Timeout;
+    private stopping = false;
+
+    constructor(private readonly o: RunnerOptions) {
+        const kc = new KubeConfig();
+        kc.loadFromFile(o.kubeconfig);
+        this.core = kc.makeApiClient(CoreV1Api);
+    }
+
+    log(msg: string): void {
+        console.log(`${new Date().toISOString()} ${msg}`);
+    }
+
+    start(): void {
+        const tick = async () => {
+            try {
+                await this.sync();
+            } catch (e) {
+                this.log(`listing pods failed: ${(e as Error).message.split("\n")[0]}`);
+            }
+            if (!this.stopping) this.timer = setTimeout(tick, POLL_MS);
+        };
+        void tick();
+    }
+
+    /** One reconcile: start workers for new runnable pods, stop those whose pod is gone or terminating. */
+    async sync(): Promise<void> {
+        const pods = (await this.core.listPodForAllNamespaces()).items.filter(runnable);
+        const live = new Map(pods.map((p) => [p.metadata?.uid ?? "", p]));
+        for (const [uid, w] of this.workers) {
+            if (!live.has(uid)) await this.stopWorker(uid, w, "pod deleted");
+        }
+        for (const [uid, pod] of live) {
+            if (this.workers.has(uid) || this.stopping) continue;
+            // kwok recycles IPs: a new pod may get the IP of one whose process is still stopping.
+            for (const [otherUid, w] of this.workers) {
+                if (w.ip === pod.status?.podIP) await this.stopWorker(otherUid, w, `IP ${w.ip} reassigned`);
+            }
+            const w = new PodWorker(pod, { core: this.core, simMain: this.o.simMain, logDir: this.o.logDir, log: (m) => this.log(m) });
+            this.workers.set(uid, w);
+            this.log(`${w.name}: running on ${w.ip}`);
+            await w.start().catch((e) => this.log(`${w.name}: cannot start: ${(e as Error).message}`));
+        }
+        this.writePids();
+    }
+
+    private async stopWorker(uid: string, w: PodWorker, why: string): Promise<void> {
+        this.workers.delete(uid);
+        this.log(`${w.name}: ${why}; stopping`);
+        await w.stop();
+    }
+
+    private writePids(): void {
+        const pids = [...this.workers.values()].flatMap((w) => w.pids());
+        fs.writeFileSync(`${this.o.pidsFile}.tmp`, JSON.stringify({ runner: process.pid, simulators: pids }));
+        fs.renameSync(`${this.o.pidsFile}.tmp`, this.o.pidsFile);
+    }
+
+    async stop(): Promise<void> {
+        this.stopping = true;
+        clearTimeout(this.timer);
+        await Promise.all([...this.workers.entries()].map(([uid, w]) => this.stopWorker(uid, w, "runner stopping")));
+        this.writePids();
+    }
+}
+
+function main(): void {
+    const { values } = parseArgs({
+        options: {
+            kubeconfig: { type: "string" },
+            "sim-main": { type: "string" },
+            "log-dir": { type: "string" },
+            "pids-file": { type: "string" },
+        },
+        strict: true,
+    });
+    const missing = ["kubeconfig", "sim-main", "log-dir", "pids-file"].filter((k) => !values[k as keyof typeof values]);
+    if (missing.length > 0) {
+        console.error(`pod runner: missing ${missing.map((m) => `--${m}`).join(", ")}`);
+        process.exit(2);
+    }
+    fs.mkdirSync(values["log-dir"]!, { recursive: true });
+    const runner = new PodRunner({
+        kubeconfig: values.kubeconfig!,
+        simMain: values["sim-main"]!,
+        logDir: values["log-dir"]!,
+        pidsFile: values["pids-file"]!,
+    });
+    const shutdown = () => void runner.stop().then(() => process.exit(0));
+    process.on("SIGTERM", shutdown);
+    process.on("SIGINT", shutdown);
+    runner.log(`pod runner started (simulator ${values["sim-main"]})`);
+    runner.start();
+}
+
+if (require.main === module) main();
