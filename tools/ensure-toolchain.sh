@@ -3,7 +3,7 @@
 # prints a PATH fragment (colon-separated bin dirs) as the LAST line of stdout. Progress goes to
 # stderr. See tools/README.md.
 #
-#   tools/ensure-toolchain.sh [COMPONENT...]     default: every tools/*/build.sh
+#   tools/ensure-toolchain.sh [COMPONENT...]     default: every tools/*/build.sh except bench-only ones
 #   export PATH="$(tools/ensure-toolchain.sh | tail -n1):$PATH"
 #   eval "$(tools/ensure-toolchain.sh --env)"     instead prints shell lines:
 #       export VLLM_PULUMI_TOOL_<NAME>=<component folder>   (one per component; bin/ and share/)
@@ -165,7 +165,10 @@ mode=path
 if [ "${1:-}" = --env ]; then mode="env"; shift; fi
 components=("$@")
 if [ ${#components[@]} -eq 0 ]; then
-  for f in "$tools_dir"/*/build.sh; do components+=("$(basename "$(dirname "$f")")"); done
+  # A component with a bench-only file (e.g. conftest) is built only when named.
+  for f in "$tools_dir"/*/build.sh; do
+    [ -e "$(dirname "$f")/bench-only" ] || components+=("$(basename "$(dirname "$f")")")
+  done
 fi
 
 path_fragment=""
