@@ -42,7 +42,9 @@ export class PodWorker {
     }
 
     async start(): Promise<void> {
-        const annotations = this.pod.metadata?.annotations ?? {};
+        // Simulation knobs: the namespace's sim annotations, overridden by the pod's own.
+        const ns = await this.deps.core.readNamespace({ name: this.pod.metadata?.namespace ?? "default" });
+        const annotations = { ...(ns.metadata?.annotations ?? {}), ...(this.pod.metadata?.annotations ?? {}) };
         for (const c of this.pod.spec?.containers ?? []) {
             const flags = vllmServerFlags(c);
             if (!flags) continue;

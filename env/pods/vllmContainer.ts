@@ -6,7 +6,10 @@
 import type { V1Container } from "@kubernetes/client-node";
 import { parse as shellParse } from "shell-quote";
 
-/** Pod annotations `sim.vllm-pulumi.dev/<knob>: <value>` become simulator flags `--sim-<knob>=<value>`. */
+/**
+ * Annotations `sim.vllm-pulumi.dev/<knob>: <value>` on the pod or its namespace become simulator
+ * flags `--sim-<knob>=<value>`: test and demo settings, kept out of the stack's config.
+ */
 export const SIM_ANNOTATION_PREFIX = "sim.vllm-pulumi.dev/";
 
 const API_SERVER_MODULE = "vllm.entrypoints.openai.api_server";
