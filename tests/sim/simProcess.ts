@@ -1,0 +1,117 @@
+/**
+ * Test helpers: real simulator processes on 127.0.0.1 with free ports, stopped by PID, and a
+ * Prometheus text-format parser (a port of Prometheus' own) for /metrics.
+ */
+import { ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import parsePrometheusTextFormat = require("parse-prometheus-text-format");
+import { ensureSimBuilt } from "../../sim/build";
+
+export interface SimProcess {
+    url: string;
+    port: number;
+    child: ChildProcess;
+    /** Everything the process wrote so far (stdout + stderr). */
+    output(): string;
+}
+
+const started = new Set<ChildProcess>();
+
+export function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const srv = createServer();
+        srv.once("error", reject);
+        srv.listen(0, "127.0.0.1", () => {
+            const port = (srv.address() as { port: number }).port;
+            srv.close(() => resolve(port));
+        });
+    });
+}
+
+/** Starts `node <compiled sim> --host 127.0.0.1 --port <free> ...args`; does not wait for it. */
+export async function spawnSim(args: string[], env: Record<string, string> = {}): Promise<SimProcess> {
+    const main = ensureSimBuilt();
+    const port = await freePort();
+    const child = spawn(process.execPath, [main, "--host", "127.0.0.1", "--port", String(port), ...args], {
+        env: { PATH: process.env.PATH ?? "", ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    started.add(child);
+    child.on("exit", () => started.delete(child));
+    let out = "";
+    child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
+    child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
+    return { url: `http://127.0.0.1:${port}`, port, child, output: () => out };
+}
+
+/** Polls until `check` returns a value (not undefined), at most `timeoutMs`. */
+export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown;
+    for (let i = 0; Date.now() < deadline && i < 10_000; i++) {
+        try {
+            const v = await check();
+            if (v !== undefined) return v;
+        } catch (e) {
+            last = e;
+        }
+        await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+/** Starts a simulator and waits for /health 200. */
+export async function startSim(args: string[], env: Record<string, string> = {}): Promise<SimProcess> {
+    const sim = await spawnSim(args, env);
+    await waitFor(`/health of ${sim.url}\n${sim.output()}`, 10_000, async () => ((await fetch(`${sim.url}/health`)).status === 200 ? true : undefined));
+    return sim;
+}
+
+/** SIGTERM (then SIGKILL after 3 s) by PID; resolves with the exit code. */
+export function stopSim(sim: SimProcess | undefined): Promise<number | null> {
+    if (!sim || sim.child.exitCode !== null || sim.child.signalCode !== null) return Promise.resolve(sim?.child.exitCode ?? null);
+    return new Promise((resolve) => {
+        const kill = setTimeout(() => sim.child.pid && process.kill(sim.child.pid, "SIGKILL"), 3000);
+        sim.child.once("exit", (code) => {
+            clearTimeout(kill);
+            resolve(code);
+        });
+        process.kill(sim.child.pid!, "SIGTERM");
+    });
+}
+
+/** Kills every simulator still running (mocha root hook safety net). */
+export function killAllSims(): void {
+    for (const child of started) if (child.pid && child.exitCode === null) process.kill(child.pid, "SIGKILL");
+}
+
+export interface Family {
+    name: string;
+    help: string;
+    type: "COUNTER" | "GAUGE" | "HISTOGRAM" | "SUMMARY" | "UNTYPED";
+    metrics: Array<{ labels?: Record<string, string>; value?: string; buckets?: Record<string, string>; count?: string; sum?: string }>;
+}
+
+/** GET /metrics and parse it. */
+export async function scrape(url: string): Promise<Map<string, Family>> {
+    const res = await fetch(`${url}/metrics`);
+    if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
+    const families = parsePrometheusTextFormat(await res.text()) as Family[];
+    return new Map(families.map((f) => [f.name, f]));
+}
+
+/** The value of a gauge/counter sample (labels must match the given subset). */
+export function sample(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number {
+    const fam = families.get(name);
+    if (!fam) throw new Error(`no metric family ${name}`);
+    const m = fam.metrics.find((x) => Object.entries(labels).every(([k, v]) => x.labels?.[k] === v));
+    if (!m) throw new Error(`no sample of ${name} with ${JSON.stringify(labels)}`);
+    return Number(m.value ?? m.count);
+}
+
+/** Cumulative bucket counts of a histogram (first child), keyed by the `le` text. */
+export function buckets(families: Map<string, Family>, name: string): Record<string, number> {
+    const m = families.get(name)?.metrics[0];
+    if (!m?.buckets) throw new Error(`no histogram ${name}`);
+    return Object.fromEntries(Object.entries(m.buckets).map(([le, n]) => [le, Number(n)]));
+}
