@@ -39,6 +39,11 @@ const vllm = new VllmService(config.get("name") ?? "vllm-server", {
     apiKeyEnabled: config.getBoolean("apiKeyEnabled"),
     apiKey: config.getSecret("apiKey"),
 
+    networkPolicyEnabled: config.getBoolean("networkPolicyEnabled"),
+    allowedNamespaces: config.getObject<string[]>("allowedNamespaces"),
+    allowedPodSelectors: config.getObject<Labels[]>("allowedPodSelectors"),
+    monitoringNamespace: config.get("monitoringNamespace"),
+
     serviceMonitorEnabled: config.getBoolean("serviceMonitorEnabled"),
     serviceMonitorLabels: config.getObject<Labels>("serviceMonitorLabels"),
     scrapeInterval: config.get("scrapeInterval"),

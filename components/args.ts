@@ -89,6 +89,25 @@ export interface VllmServiceArgs extends SloArgs {
      */
     apiKey?: pulumi.Input<string>;
 
+    // --- Network --------------------------------------------------------------------
+
+    /**
+     * Create a NetworkPolicy that admits traffic to port 8000 only from `allowedNamespaces`,
+     * `allowedPodSelectors` and `monitoringNamespace`. vLLM 0.11 checks the API key only under `/v1`:
+     * `/invocations`, `/pooling`, `/score`, `/tokenize`... answer anyone who reaches the port.
+     * Enforced only by a CNI that implements NetworkPolicy. Default `true`.
+     */
+    networkPolicyEnabled?: boolean;
+    /** Namespaces whose pods may call the server (matched by their `kubernetes.io/metadata.name` label). Default none. */
+    allowedNamespaces?: string[];
+    /**
+     * Pods of the service's own namespace that may call the server, each a map of labels they must
+     * all carry, e.g. `[{"app": "gateway"}]`. Default none: other pods of the namespace are refused too.
+     */
+    allowedPodSelectors?: { [key: string]: string }[];
+    /** Namespace of the Prometheus that scrapes `/metrics`, admitted to port 8000. Default `monitoring`. */
+    monitoringNamespace?: string;
+
     // --- Metrics and autoscaling ----------------------------------------------------
 
     /** Create a Prometheus Operator ServiceMonitor for `/metrics`. Default `true`; turn off without the operator. */

@@ -3,12 +3,18 @@
  * mistake at once. Each message starts with the arg (and config) key it is about.
  */
 import { parseQuantity } from "@vllm-pulumi/kube-parser";
+import { scrapeDurationProblem } from "./durations";
+import {
+    configMapKeyProblem,
+    dns1035LabelProblem,
+    dns1123LabelProblem,
+    dns1123SubdomainProblem,
+    labelKeyProblem,
+    labelValueProblem,
+} from "./kubeNames";
 
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const PROM_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
+/** The largest value of an int32 field (replicas, probe thresholds, HPA bounds and periods...). */
+export const INT32_MAX = 2 ** 31 - 1;
 
 export class Problems {
     readonly list: string[] = [];
@@ -17,12 +23,17 @@ export class Problems {
         this.list.push(`${key}: ${message}`);
     }
 
-    /** An integer within [min, max]. Returns the value when valid. */
-    integer(key: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    /**
+     * An integer within [min, max]. The default max is int32's, the type of every Kubernetes field
+     * an integer arg ends up in; `why` says which field a smaller max comes from.
+     */
+    integer(key: string, value: unknown, min: number, max = INT32_MAX, why = "the Kubernetes field is int32"): number {
         if (typeof value !== "number" || !Number.isInteger(value)) {
             this.add(key, `must be an integer, got ${JSON.stringify(value)}`);
-        } else if (value < min || value > max) {
-            this.add(key, max === Number.MAX_SAFE_INTEGER ? `must be >= ${min}, got ${value}` : `must be between ${min} and ${max}, got ${value}`);
+        } else if (value < min) {
+            this.add(key, `must be >= ${min}, got ${value}`);
+        } else if (value > max) {
+            this.add(key, `must be <= ${max} (${why}), got ${value}`);
         }
         return value as number;
     }
@@ -52,36 +63,59 @@ export class Problems {
         return value as string;
     }
 
-    /** A DNS-1035 label (Service names): lower-case alphanumerics and '-', starting with a letter, <= 63. */
-    dns1035(key: string, value: unknown): string {
-        const s = this.string(key, value, DNS1035_LABEL, "a valid DNS-1035 label (lower-case letters, digits and '-', starting with a letter)");
-        if (typeof s === "string" && s.length > 63) {
-            this.add(key, `"${s}" is longer than 63 characters`);
-        }
-        return s;
-    }
-
-    /** A DNS-1123 label (namespaces). */
-    dns1123(key: string, value: unknown): string {
-        const s = this.string(key, value, DNS1123_LABEL, "a valid DNS-1123 label (lower-case letters, digits and '-')");
-        if (typeof s === "string" && s.length > 63) {
-            this.add(key, `"${s}" is longer than 63 characters`);
-        }
-        return s;
-    }
-
-    /** A Kubernetes quantity > 0, e.g. `16Gi`. */
-    quantity(key: string, value: unknown): string {
-        const n = typeof value === "string" ? parseQuantity(value) : undefined;
-        if (n === undefined || !(n > 0)) {
-            this.add(key, `must be a positive Kubernetes quantity like "16Gi" or "500m", got ${JSON.stringify(value)}`);
+    /** A non-empty string that `rule` (one of kubeNames' API-server rules) accepts. */
+    private named(key: string, value: unknown, rule: (s: string) => string | undefined): string {
+        if (typeof value !== "string" || value === "") {
+            this.add(key, `must be a non-empty string, got ${JSON.stringify(value)}`);
+        } else {
+            const problem = rule(value);
+            if (problem) this.add(key, `"${value}" ${problem}`);
         }
         return value as string;
     }
 
-    /** A Prometheus duration like `15s` or `1m30s`. */
+    /** A DNS-1035 label (Service names). */
+    dns1035(key: string, value: unknown): string {
+        return this.named(key, value, dns1035LabelProblem);
+    }
+
+    /** A DNS-1123 label (namespaces). */
+    dns1123(key: string, value: unknown): string {
+        return this.named(key, value, dns1123LabelProblem);
+    }
+
+    /** A DNS-1123 subdomain (Secret names). */
+    subdomain(key: string, value: unknown): string {
+        return this.named(key, value, dns1123SubdomainProblem);
+    }
+
+    /** A Secret or ConfigMap data key. */
+    dataKey(key: string, value: unknown): string {
+        return this.named(key, value, configMapKeyProblem);
+    }
+
+    /** A Kubernetes quantity > 0, e.g. `16Gi`, written as the API server accepts it (no whitespace). */
+    quantity(key: string, value: unknown): string {
+        if (typeof value === "string" && /\s/.test(value)) {
+            this.add(key, `${JSON.stringify(value)} contains whitespace, which the API server refuses in a quantity`);
+            return value;
+        }
+        const n = typeof value === "string" ? parseQuantity(value) : undefined;
+        if (n === undefined || !(n > 0)) {
+            this.add(key, `must be a positive Kubernetes quantity string like "16Gi" or "500m", got ${JSON.stringify(value)}`);
+        }
+        return value as string;
+    }
+
+    /** A scrape interval the Prometheus Operator's CRD accepts, like `15s` or `1m30s`. */
     duration(key: string, value: unknown): string {
-        return this.string(key, value, PROM_DURATION, 'a Prometheus duration like "15s" or "1m"');
+        if (typeof value !== "string") {
+            this.add(key, `must be a Prometheus duration string like "15s", got ${JSON.stringify(value)}`);
+        } else {
+            const problem = scrapeDurationProblem(value);
+            if (problem) this.add(key, problem);
+        }
+        return value as string;
     }
 
     /** A map of Kubernetes label keys to label values. */
@@ -91,14 +125,13 @@ export class Problems {
             return {};
         }
         for (const [k, v] of Object.entries(value)) {
-            const slash = k.lastIndexOf("/");
-            const nameOk = LABEL_NAME.test(k.slice(slash + 1)) && k.length - slash - 1 <= 63;
-            const prefixOk = slash < 0 || /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(k.slice(0, slash));
-            if (!nameOk || !prefixOk) {
-                this.add(key, `"${k}" is not a valid label name`);
+            const keyProblem = labelKeyProblem(k);
+            if (keyProblem) {
+                this.add(key, `"${k}" is not a valid label name: it ${keyProblem}`);
             }
-            if (typeof v !== "string" || !LABEL_VALUE.test(v) || v.length > 63) {
-                this.add(key, `value ${JSON.stringify(v)} of "${k}" is not a valid label value`);
+            const valueProblem = typeof v === "string" ? labelValueProblem(v) : "must be a string";
+            if (valueProblem) {
+                this.add(key, `value ${JSON.stringify(v)} of "${k}" is not a valid label value: it ${valueProblem}`);
             }
         }
         return value as Record<string, string>;
@@ -111,5 +144,31 @@ export class Problems {
             return [];
         }
         return value as string[];
+    }
+
+    /** A list of namespace names (DNS-1123 labels). */
+    namespaces(key: string, value: unknown): string[] {
+        const list = this.strings(key, value);
+        for (const ns of list) {
+            const problem = ns === "" ? "is empty" : dns1123LabelProblem(ns);
+            if (problem) this.add(key, `namespace "${ns}" ${problem}`);
+        }
+        return list;
+    }
+
+    /** A list of label selectors (maps of label keys to values), each non-empty. */
+    selectors(key: string, value: unknown): Record<string, string>[] {
+        if (!Array.isArray(value)) {
+            this.add(key, `must be a list of label maps like [{"app": "gateway"}], got ${JSON.stringify(value)}`);
+            return [];
+        }
+        for (const selector of value) {
+            if (typeof selector === "object" && selector !== null && !Array.isArray(selector) && Object.keys(selector).length === 0) {
+                this.add(key, "has an empty selector {}, which would admit every pod of the namespace; list their labels");
+            } else {
+                this.labels(key, selector);
+            }
+        }
+        return value as Record<string, string>[];
     }
 }

@@ -44,6 +44,13 @@ export interface VllmModel {
     /** A user-supplied API key; undefined means generate one. */
     apiKey?: pulumi.Input<string>;
 
+    /** Who may reach port 8000; undefined when networkPolicyEnabled is false. */
+    networkPolicy?: {
+        /** Namespaces admitted whole: allowedNamespaces plus the monitoring namespace, without duplicates. */
+        namespaces: string[];
+        /** Label maps of pods admitted from the service's own namespace. */
+        podSelectors: Record<string, string>[];
+    };
     serviceMonitor?: { labels: Record<string, string>; interval: string };
     /** Replicas the Deployment sets; undefined when the HPA owns the count. */
     replicas?: number;

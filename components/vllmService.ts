@@ -4,12 +4,14 @@ import * as random from "@pulumi/random";
 import { VllmServiceArgs } from "./args";
 import { deploymentArgs } from "./manifests/deployment";
 import { hpaArgs } from "./manifests/hpa";
+import { networkPolicyArgs } from "./manifests/networkPolicy";
 import { apiKeySecretArgs, hfTokenSecretArgs } from "./manifests/secrets";
 import { inClusterUrl, serviceArgs } from "./manifests/service";
 import { serviceMonitorManifest } from "./manifests/serviceMonitor";
 import { prometheusRuleManifest, sloTarget } from "./manifests/slo";
 import { buildAdapterConfigMap, buildDashboardConfigMap, renderAdapterConfigYaml } from "./slo";
-import { validateArgs } from "./validate";
+import { secretGate } from "./secretInputs";
+import { validateArgs, VllmServiceArgsError } from "./validate";
 
 /**
  * A vLLM OpenAI-compatible server on Kubernetes, wired for queue-depth autoscaling:
@@ -43,14 +45,17 @@ export class VllmService extends pulumi.ComponentResource {
         // Validate before registering anything, so bad config changes nothing.
         const m = validateArgs(name, args);
         super("vllm:index:VllmService", name, {}, opts);
-        const parent = { parent: this };
 
+        // Every child waits for secrets given as Outputs to be checked: a blank one fails before
+        // anything is created. Every namespaced child also waits for the namespace the stack creates.
+        const gate = secretGate({ apiKey: m.apiKey, hfToken: m.hfToken }, (problems) => new VllmServiceArgsError(name, problems));
+        const after = (deps: pulumi.Resource[]): pulumi.Input<pulumi.Resource[]> => (gate ? gate.apply(() => deps) : deps);
+        const parent = { parent: this, dependsOn: after([]) };
         const namespace = m.createNamespace
             ? new k8s.core.v1.Namespace(name, { metadata: { name: m.namespace, labels: m.labels } }, parent)
             : undefined;
-        // Every namespaced object waits for the namespace when the stack creates it.
         const namespaceDeps: pulumi.Resource[] = namespace ? [namespace] : [];
-        const inNamespace: pulumi.CustomResourceOptions = { parent: this, dependsOn: namespaceDeps };
+        const inNamespace: pulumi.CustomResourceOptions = { parent: this, dependsOn: after(namespaceDeps) };
 
         const secrets: pulumi.Resource[] = [];
         if (m.hfToken !== undefined) {
@@ -65,8 +70,11 @@ export class VllmService extends pulumi.ComponentResource {
         }
 
         // The pods need their Secrets to exist before they can start.
-        const deployment = new k8s.apps.v1.Deployment(name, deploymentArgs(m), { ...inNamespace, dependsOn: [...namespaceDeps, ...secrets] });
+        const deployment = new k8s.apps.v1.Deployment(name, deploymentArgs(m), { ...inNamespace, dependsOn: after([...namespaceDeps, ...secrets]) });
         const service = new k8s.core.v1.Service(name, serviceArgs(m), inNamespace);
+        if (m.networkPolicy) {
+            new k8s.networking.v1.NetworkPolicy(name, networkPolicyArgs(m, m.networkPolicy), inNamespace);
+        }
 
         if (m.serviceMonitor) {
             new k8s.apiextensions.CustomResource(name, serviceMonitorManifest(m, m.serviceMonitor), inNamespace);
@@ -83,7 +91,7 @@ export class VllmService extends pulumi.ComponentResource {
             new k8s.core.v1.ConfigMap(`${name}-dashboard`, buildDashboardConfigMap(m.slo, target, m.labels), inNamespace);
         }
         const hpa = m.autoscaling
-            ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, hpaArgs(m, m.autoscaling), { ...inNamespace, dependsOn: [deployment] })
+            ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, hpaArgs(m, m.autoscaling), { ...inNamespace, dependsOn: after([deployment]) })
             : undefined;
 
         this.namespace = service.metadata.namespace;

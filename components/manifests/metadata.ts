@@ -4,7 +4,7 @@ import { VllmModel } from "../model";
 export const PULUMI_TIMEOUT_ANNOTATION = "pulumi.com/timeoutSeconds";
 
 /** Slack on top of the startup budget: image pull and scheduling happen before the probe starts. */
-const AWAIT_MARGIN_SECONDS = 300;
+export const AWAIT_MARGIN_SECONDS = 300;
 
 /** Seconds `pulumi up` (and the Deployment's progress deadline) allow one rollout step. */
 export function rolloutTimeoutSeconds(m: VllmModel): number {

@@ -17,6 +17,7 @@ const T = {
     prometheusRule: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
     configMap: "kubernetes:core/v1:ConfigMap",
     password: "random:index/randomPassword:RandomPassword",
+    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
 };
 
 const BASE: VllmServiceArgs = { model: "meta-llama/Llama-3.1-8B-Instruct", modelRevision: "0e9e39f249a16976918f6564b8830bc894c89659" };
@@ -40,7 +41,7 @@ describe("VllmService (mocks)", () => {
 
         it("creates exactly the recipe's objects", () => {
             expect(c.resources.map((r) => r.type).sort()).to.deep.equal(
-                [T.deployment, T.hpa, T.password, T.secret, T.service, T.serviceMonitor, T.prometheusRule, T.configMap, T.configMap].sort());
+                [T.deployment, T.hpa, T.password, T.secret, T.service, T.networkPolicy, T.serviceMonitor, T.prometheusRule, T.configMap, T.configMap].sort());
         });
 
         it("ships SLO rules labelled for Prometheus, the adapter rule and a dashboard for the sidecar", async () => {
@@ -182,7 +183,7 @@ describe("VllmService (mocks)", () => {
                 transformations: [(a) => { if (a.type !== "vllm:index:VllmService") { parents.push([a.type, a.opts.parent]); } return undefined; }],
             });
         });
-        expect(parents.map(([type]) => type).sort()).to.deep.equal([T.namespace, T.secret, T.secret, T.password, T.deployment, T.service, T.serviceMonitor, T.prometheusRule, T.configMap, T.configMap, T.hpa].sort());
+        expect(parents.map(([type]) => type).sort()).to.deep.equal([T.namespace, T.secret, T.secret, T.password, T.deployment, T.service, T.networkPolicy, T.serviceMonitor, T.prometheusRule, T.configMap, T.configMap, T.hpa].sort());
         for (const [type, parent] of parents) {
             expect(parent, type).to.equal(component);
         }
