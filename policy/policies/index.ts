@@ -11,8 +11,9 @@ import { vllmHealthProbes } from "./vllmHealthProbes";
 import { vllmImagePinned } from "./vllmImagePinned";
 import { vllmShmSize } from "./vllmShmSize";
 import { vllmTpMatchesGpus } from "./vllmTpMatchesGpus";
+import { vllmTpResolvable } from "./vllmTpResolvable";
 
-export { hfTokenFromSecret, hpaNoGpuUtilization, hpaScaleDownStabilization, serviceMonitorSelectsService, vllmHealthProbes, vllmImagePinned, vllmShmSize, vllmTpMatchesGpus };
+export { hfTokenFromSecret, hpaNoGpuUtilization, hpaScaleDownStabilization, serviceMonitorSelectsService, vllmHealthProbes, vllmImagePinned, vllmShmSize, vllmTpMatchesGpus, vllmTpResolvable };
 
 export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> = [
     vllmImagePinned,
@@ -23,4 +24,5 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
     vllmHealthProbes,
     hfTokenFromSecret,
     serviceMonitorSelectsService,
+    vllmTpResolvable,
 ];

@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { containerLabel, containersOf, formatBytes, MIN_MULTI_GPU_SHM, parseQuantity, podSpecOf, vllmParallelism, vllmServer } from "@vllm-pulumi/kube-parser";
+import { containerLabel, containersOf, formatBytes, MIN_MULTI_GPU_SHM, parseQuantity, vllmParallelism, vllmServer } from "@vllm-pulumi/kube-parser";
 import { configOf, objectOf } from "./util";
 
 const configSchema: PolicyConfigSchema = {
@@ -65,14 +65,13 @@ export const vllmShmSize: ResourceValidationPolicy = {
         if (!obj) return;
         const { minSize } = configOf<{ minSize: string }>(args, configSchema);
         const minBytes = parseQuantity(minSize) ?? parseQuantity(MIN_MULTI_GPU_SHM)!;
-        const podSpec = podSpecOf(obj);
         for (const ref of containersOf(obj)) {
             if (ref.list !== "containers") continue;
             const server = vllmServer(ref.container);
             if (!server) continue;
             const p = vllmParallelism(server.args);
             if (p.gpus <= 1) continue;
-            const problem = shmProblem(podSpec, ref.container, minBytes);
+            const problem = shmProblem(ref.pod.spec, ref.container, minBytes);
             if (problem) {
                 reportViolation(
                     `${containerLabel(ref)} runs ${p.gpus} GPU workers (tensor-parallel ${p.tensor}) but ${problem}. ` +

@@ -74,6 +74,11 @@ function shellDollar(s: string, i: number, env: EnvLookup): [string, number] {
  * Splits a shell script into words like a POSIX shell: quotes, backslashes, line
  * continuations, comments, `$VAR` expansion. Operators (`;`, `&&`, `|`, ...) become tokens
  * of their own so callers can tell where one command ends.
+ *
+ * Kept instead of `shell-quote`'s parse, which gets what matters here wrong for container
+ * scripts: a newline does not end a command (flags of the next line would count as vLLM's),
+ * a line continuation leaves an empty word, `${TP:-2}` expands to "" and `$(...)` is split
+ * into operators. tests/policy/shell-words.property.test.ts checks this one against `sh`.
  */
 export function shellWords(script: string, env: EnvLookup = noEnv): string[] {
     const words: string[] = [];
@@ -237,14 +242,31 @@ export const PARALLEL_FLAGS = {
     dataLocal: ["--data-parallel-size-local", "-dpl"],
 } as const;
 
+/** A parallelism factor: a number, or the template variable it is still written as (`$TP`, `{{.Values.tp}}`). */
+export type Factor = number | { raw: string };
+
 /** How many GPUs one vLLM server process needs, from its arguments. */
 export interface Parallelism {
     tensor: number;
     pipeline: number;
+    /** Data-parallel ranks in total (`--data-parallel-size`). */
+    data: number;
     /** Data-parallel ranks on this pod: `--data-parallel-size-local`, else `--data-parallel-size`. */
     dataLocal: number;
     /** tensor x pipeline x dataLocal: the GPUs the pod needs. */
     gpus: number;
+    /** tensor x pipeline x data: the GPUs of the whole deployment (several pods when multi-node). */
+    world: number;
+    /** The factors of `gpus` as written, unresolved ones included (for symbolic comparison). */
+    localFactors: Factor[];
+    /** The factors of `world` as written. */
+    worldFactors: Factor[];
+    /** `--headless` (a multi-node data-parallel worker without an API server). */
+    headless: boolean;
+    /** `--data-parallel-size-local` was given (each pod runs its own share of the ranks). */
+    localSet: boolean;
+    /** `--nnodes N`: one process per node splits the world over N nodes. */
+    nnodes?: number;
     /** The flags that were set, as written. */
     flags: FlagValue[];
     /** Flags whose value is not a positive integer (e.g. an unresolved `$(TP)`). */
@@ -255,18 +277,35 @@ export interface Parallelism {
 export function vllmParallelism(tokens: readonly string[]): Parallelism {
     const flags: FlagValue[] = [];
     const invalid: FlagValue[] = [];
-    const size = (names: readonly string[]): number => {
+    const factor = (names: readonly string[]): Factor => {
         const f = findFlag(tokens, names);
         if (!f) return 1;
         flags.push(f);
         if (f.value === undefined) invalid.push(f);
-        return f.value ?? 1;
+        return f.value ?? { raw: f.raw };
     };
-    const tensor = size(PARALLEL_FLAGS.tensor);
-    const pipeline = size(PARALLEL_FLAGS.pipeline);
-    const data = size(PARALLEL_FLAGS.data);
-    const local = findFlag(tokens, PARALLEL_FLAGS.dataLocal) ? size(PARALLEL_FLAGS.dataLocal) : data;
-    return { tensor, pipeline, dataLocal: local, gpus: tensor * pipeline * local, flags, invalid };
+    const num = (f: Factor): number => (typeof f === "number" ? f : 1);
+    const tensor = factor(PARALLEL_FLAGS.tensor);
+    const pipeline = factor(PARALLEL_FLAGS.pipeline);
+    const data = factor(PARALLEL_FLAGS.data);
+    const localSet = findFlag(tokens, PARALLEL_FLAGS.dataLocal) !== undefined;
+    const local = localSet ? factor(PARALLEL_FLAGS.dataLocal) : data;
+    const nnodes = findFlag(tokens, ["--nnodes"])?.value;
+    return {
+        tensor: num(tensor),
+        pipeline: num(pipeline),
+        data: num(data),
+        dataLocal: num(local),
+        gpus: num(tensor) * num(pipeline) * num(local),
+        world: num(tensor) * num(pipeline) * num(data),
+        localFactors: [tensor, pipeline, local],
+        worldFactors: [tensor, pipeline, data],
+        headless: tokens.includes("--headless"),
+        localSet,
+        nnodes,
+        flags,
+        invalid,
+    };
 }
 
 /**

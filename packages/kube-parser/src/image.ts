@@ -1,10 +1,12 @@
 /**
- * Container image references, parsed the way the container runtime does, so that
- * "is this image pinned?" has one answer for the component and the policy pack.
- *
- * Grammar (distribution/reference): [registry[:port]/]path[:tag][@algo:digest].
- * A registry is only recognised when the first path segment has a "." or ":" or is
- * "localhost": that is how `host:5000/repo` (no tag) differs from `repo:5000` (tag).
+ * "Is this image pinned?", with one answer for the component and the policy pack. The
+ * reference itself is parsed by ./reference (the distribution/reference grammar).
+ */
+import { parseImageReference } from "./reference";
+
+/**
+ * An image reference split into registry, repository, tag and digest, also when it is not a
+ * valid reference (so that "is it a vLLM image?" can still be answered for a bad one).
  */
 export interface ImageRef {
     /** Registry host (with port), or undefined for Docker Hub. */
@@ -19,11 +21,17 @@ export interface ImageRef {
 /** Tags that move: an image with one of these is not pinned, whatever the registry. */
 export const FLOATING_TAGS: readonly string[] = ["latest", "nightly", "main", "master", "dev", "edge", "stable", "head", "canary", "unstable"];
 
-const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const SHA256_RE = /^sha256:[a-f0-9]{64}$/;
-
-/** Splits an image reference into registry, repository, tag and digest. Never throws. */
+/**
+ * Splits an image reference the way the grammar would, leniently: a registry is only
+ * recognised when the first path segment has a "." or ":" or is "localhost" (that is how
+ * `host:5000/repo` differs from `repo:5000`). Never throws.
+ */
 export function parseImageRef(image: string): ImageRef {
+    const strict = parseImageReference(image);
+    if (strict.ok) {
+        const { domain, path, tag, digest } = strict.ref;
+        return { registry: domain, repository: path, tag, digest };
+    }
     let rest = image.trim();
     let digest: string | undefined;
     const at = rest.indexOf("@");
@@ -55,35 +63,30 @@ export interface PinOptions {
 }
 
 /**
- * Why an image reference is not pinned, or undefined when it is.
- * Pinned means a valid `@sha256:<64 hex>` digest, or a concrete version tag: not missing,
- * not a floating tag like `latest`/`nightly`, not a template placeholder like `<pinned-tag>`.
+ * Why an image reference is not pinned, or undefined when it is. It must first be a valid
+ * reference; then pinned means a valid digest, or a concrete version tag: not missing and not a
+ * floating tag like `latest`/`nightly`.
  */
 export function imagePinProblem(image: string, opts: PinOptions = {}): string | undefined {
-    if (!image || !image.trim()) {
+    if (typeof image !== "string" || !image.trim()) {
         return "image is empty";
     }
-    const ref = parseImageRef(image);
-    if (!ref.repository) {
-        return `image "${image}" has no repository`;
+    const parsed = parseImageReference(image);
+    if (!parsed.ok) {
+        return parsed.problem;
     }
+    const ref = parsed.ref;
     if (ref.digest !== undefined) {
-        if (!SHA256_RE.test(ref.digest)) {
-            return `image "${image}" has a malformed digest (expected sha256: followed by 64 lowercase hex characters)`;
-        }
-        return undefined;
+        return opts.requireDigest && !ref.digest.startsWith("sha256:") ? `image "${image}" is not pinned by a sha256 digest, which this stack requires` : undefined;
     }
     if (opts.requireDigest) {
         return `image "${image}" is not pinned by digest (@sha256:...), which this stack requires`;
     }
-    if (ref.tag === undefined || ref.tag === "") {
+    if (ref.tag === undefined) {
         return `image "${image}" has no tag, so it floats to :latest`;
     }
     if (FLOATING_TAGS.includes(ref.tag.toLowerCase())) {
         return `image "${image}" uses the floating tag "${ref.tag}"`;
-    }
-    if (!TAG_RE.test(ref.tag)) {
-        return `image "${image}" has an invalid tag "${ref.tag}" (a placeholder?)`;
     }
     return undefined;
 }

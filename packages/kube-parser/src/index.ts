@@ -5,9 +5,12 @@
  * compiled, in bin/, for the policy pack to bundle).
  */
 export * from "./image";
+export * from "./reference";
 export * from "./quantity";
 export * from "./flags";
 export * from "./vllm";
 export * from "./workload";
 export * from "./metrics";
 export * from "./selector";
+export * from "./kinds";
+export * from "./templates";

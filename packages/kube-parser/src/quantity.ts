@@ -1,6 +1,7 @@
 /**
- * Kubernetes resource quantities ("16Gi", "500M", "1.5G", "2e3"), as the API server
- * accepts them, converted to bytes (or plain units) so sizes can be compared.
+ * Kubernetes resource quantities ("16Gi", "500M", "1.5G", "2e3"), exactly as the API server
+ * (k8s.io/apimachinery resource.ParseQuantity) accepts them: <sign?><digits[.digits]><suffix>, no
+ * surrounding whitespace; converted to bytes (or plain units) so sizes can be compared.
  */
 const SUFFIX: Record<string, number> = {
     "": 1,
@@ -19,7 +20,8 @@ export function parseQuantity(q: string | number | undefined | null): number | u
     if (typeof q === "number") {
         return Number.isFinite(q) ? q : undefined;
     }
-    const m = QUANTITY_RE.exec(q.trim());
+    // No trimming: the API server refuses " 16Gi" (resource.ParseQuantity), so must we.
+    const m = QUANTITY_RE.exec(q);
     if (!m) {
         return undefined;
     }

@@ -2,8 +2,8 @@
  * What counts as "a vLLM container". Precise on purpose: other GPU servers (Triton, even
  * with its vLLM backend; TGI; SGLang) must never be flagged by the vLLM rules.
  *
- * - A vLLM image: the repository's last path segment is `vllm` (e.g. `rocm/vllm`) or
- *   `vllm-openai` (optionally `vllm-openai-<variant>`), on any registry or mirror, or any
+ * - A vLLM image: the repository's last path segment is `vllm` (e.g. `rocm/vllm`),
+ *   `vllm-openai` or `vllm-cpu` (optionally `-<variant>`), on any registry or mirror, or any
  *   repository of the `vllm` organisation on Docker Hub (`vllm/vllm-openai`, `vllm/vllm-tpu`).
  * - A vLLM server: the container runs `vllm serve ...` or `python -m vllm.entrypoints.<...>`
  *   (e.g. `vllm.entrypoints.openai.api_server`), in `command`/`args` or in a `sh -c` script;
@@ -25,7 +25,24 @@ export function isVllmImage(image: unknown): boolean {
     const segments = ref.repository.toLowerCase().split("/");
     const last = segments[segments.length - 1];
     const dockerHub = ref.registry === undefined || ref.registry === "docker.io" || ref.registry === "index.docker.io";
-    return last === "vllm" || /^vllm-openai(-[a-z0-9]+)*$/.test(last) || (dockerHub && segments.length === 2 && segments[0] === "vllm");
+    return last === "vllm" || /^vllm-(openai|cpu)(-[a-z0-9]+)*$/.test(last) || (dockerHub && segments.length === 2 && segments[0] === "vllm");
+}
+
+/**
+ * True when the container runs vLLM's CPU build, which needs no GPU: a CPU image
+ * (`vllm-cpu-release-repo`, `vllm/vllm-openai-cpu`, `...:v0.11.0-cpu`), `--device cpu` (older
+ * releases), `VLLM_TARGET_DEVICE=cpu`, or the CPU backend's own `VLLM_CPU_*` settings.
+ */
+export function isVllmCpuBuild(container: any): boolean {
+    if (typeof container?.image === "string") {
+        const ref = parseImageRef(container.image);
+        const last = ref.repository.toLowerCase().split("/").pop() ?? "";
+        if (/(^|[-_])cpu([-_]|$)/.test(last) || /(^|[-_.])cpu([-_.]|$)/i.test(ref.tag ?? "")) return true;
+    }
+    const env: any[] = Array.isArray(container?.env) ? container.env : [];
+    if (env.some(e => typeof e?.name === "string" && (e.name.startsWith("VLLM_CPU_") || (e.name === "VLLM_TARGET_DEVICE" && e.value === "cpu")))) return true;
+    const tokens = containerTokens(container);
+    return tokens.some((t, i) => t === "--device=cpu" || (t === "--device" && tokens[i + 1] === "cpu"));
 }
 
 /** Where the vLLM server's own arguments start in a token list, or -1 when it is not invoked. */

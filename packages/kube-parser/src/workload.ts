@@ -51,7 +51,7 @@ export function objectRef(obj: KubeObject, fallbackName = "<unnamed>"): string {
     return `${obj.kind}/${md.namespace ?? "default"}/${md.name ?? fallbackName}`;
 }
 
-/** Where each workload kind keeps its pod spec (built-in API groups only). */
+/** Where each built-in workload kind keeps its pod spec. */
 const POD_SPEC_PATHS: Record<string, string[]> = {
     Pod: ["spec"],
     PodTemplate: ["template", "spec"],
@@ -65,21 +65,77 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
 };
 const WORKLOAD_GROUPS = new Set(["", "apps", "batch", "extensions"]);
 
-/** True for the workload kinds whose pod spec this module knows. */
+/** The LeaderWorkerSet API group (multi-node serving: one leader pod and size-1 workers per group). */
+export const LWS_GROUP = "leaderworkerset.x-k8s.io";
+/** KServe's API group (ServingRuntime, ClusterServingRuntime, InferenceService). */
+export const KSERVE_GROUP = "serving.kserve.io";
+
+/** True for the workload kinds whose pod spec(s) this module knows. */
 export function isWorkload(obj: KubeObject): boolean {
-    return WORKLOAD_GROUPS.has(obj.group) && obj.kind in POD_SPEC_PATHS;
+    if (WORKLOAD_GROUPS.has(obj.group)) return obj.kind in POD_SPEC_PATHS;
+    if (obj.group === LWS_GROUP) return obj.kind === "LeaderWorkerSet";
+    return obj.group === KSERVE_GROUP && ["ServingRuntime", "ClusterServingRuntime", "InferenceService"].includes(obj.kind);
 }
 
-/** The pod spec of a workload, or undefined for other objects. */
+/** One pod template of a workload; LeaderWorkerSets and KServe objects have several. */
+export interface PodSpecRef {
+    /** Where it is, for messages: `spec.template.spec`, `spec.leaderWorkerTemplate.workerTemplate.spec`. */
+    path: string;
+    /** `leader`/`worker` in a LeaderWorkerSet or a KServe multi-node runtime; the KServe component otherwise. */
+    role?: string;
+    spec: any;
+}
+
+const isObject = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function at(body: any, path: string[]): any {
+    let cur = body;
+    for (const key of path) cur = cur?.[key];
+    return cur;
+}
+
+/** KServe: an InferenceService component's inline pod spec, with its model/runtime container. */
+function kserveComponent(spec: any, path: string, role: string): PodSpecRef | undefined {
+    if (!isObject(spec)) return undefined;
+    // `predictor.model` (and framework shortcuts like `predictor.huggingface`) is the runtime's
+    // container (kserve-container): its args/env/resources are merged into the runtime's.
+    const modelKey = Object.keys(spec).find(k => !["containers", "initContainers", "volumes", "workerSpec"].includes(k) && isObject(spec[k]) && ("modelFormat" in spec[k] || "storageUri" in spec[k] || "args" in spec[k]));
+    const containers = Array.isArray(spec.containers) ? [...spec.containers] : [];
+    if (modelKey) containers.unshift({ name: "kserve-container", ...spec[modelKey] });
+    return { path, role, spec: { ...spec, containers } };
+}
+
+/** Every pod template of a workload (empty for other objects). */
+export function podSpecsOf(obj: KubeObject): PodSpecRef[] {
+    if (!isWorkload(obj)) return [];
+    const out: PodSpecRef[] = [];
+    const add = (path: string[], role?: string) => {
+        const spec = at(obj.body, path);
+        if (isObject(spec)) out.push({ path: path.join("."), role, spec });
+    };
+    if (obj.group === LWS_GROUP) {
+        // Without a leaderTemplate the leader pod is created from the workerTemplate.
+        const lwt = ["spec", "leaderWorkerTemplate"];
+        add(isObject(at(obj.body, [...lwt, "leaderTemplate", "spec"])) ? [...lwt, "leaderTemplate", "spec"] : [...lwt, "workerTemplate", "spec"], "leader");
+        add([...lwt, "workerTemplate", "spec"], "worker");
+    } else if (obj.kind === "InferenceService") {
+        for (const component of ["predictor", "transformer", "explainer"]) {
+            const ref = kserveComponent(obj.body?.spec?.[component], `spec.${component}`, component);
+            if (ref) out.push(ref);
+            add(["spec", component, "workerSpec"], `${component} worker`);
+        }
+    } else if (obj.group === KSERVE_GROUP) {
+        add(["spec"]);
+        add(["spec", "workerSpec"], "worker");
+    } else {
+        add(POD_SPEC_PATHS[obj.kind]);
+    }
+    return out;
+}
+
+/** The (first) pod spec of a workload, or undefined for other objects. */
 export function podSpecOf(obj: KubeObject): any | undefined {
-    if (!isWorkload(obj)) {
-        return undefined;
-    }
-    let cur = obj.body;
-    for (const key of POD_SPEC_PATHS[obj.kind]) {
-        cur = cur?.[key];
-    }
-    return cur && typeof cur === "object" ? cur : undefined;
+    return podSpecsOf(obj)[0]?.spec;
 }
 
 /** A container of a pod spec, with which list it is in. */
@@ -87,29 +143,29 @@ export interface ContainerRef {
     list: "containers" | "initContainers" | "ephemeralContainers";
     name: string;
     container: any;
+    /** The pod template it belongs to. */
+    pod: PodSpecRef;
 }
 
-/** Every container of a workload's pod spec: app containers first, then init and ephemeral. */
+/** Every container of a workload's pod spec(s): per template, app containers first, then init and ephemeral. */
 export function containersOf(obj: KubeObject): ContainerRef[] {
-    const spec = podSpecOf(obj);
-    if (!spec) {
-        return [];
-    }
     const out: ContainerRef[] = [];
-    for (const list of ["containers", "initContainers", "ephemeralContainers"] as const) {
-        const items = spec[list];
-        if (!Array.isArray(items)) continue;
-        items.forEach((container: any, i: number) => {
-            out.push({ list, name: typeof container?.name === "string" ? container.name : `#${i}`, container });
-        });
+    for (const pod of podSpecsOf(obj)) {
+        for (const list of ["containers", "initContainers", "ephemeralContainers"] as const) {
+            const items = pod.spec[list];
+            if (!Array.isArray(items)) continue;
+            items.forEach((container: any, i: number) => {
+                out.push({ list, name: typeof container?.name === "string" ? container.name : `#${i}`, container, pod });
+            });
+        }
     }
     return out;
 }
 
-/** `container "name"` (or `init container "name"`), for messages. */
+/** `container "name"` (or `init container "name"`, `worker container "name"`), for messages. */
 export function containerLabel(ref: ContainerRef): string {
     const what = ref.list === "containers" ? "container" : ref.list === "initContainers" ? "init container" : "ephemeral container";
-    return `${what} "${ref.name}"`;
+    return `${ref.pod.role ? ref.pod.role + " " : ""}${what} "${ref.name}"`;
 }
 
 /** True for HorizontalPodAutoscalers that have a `metrics` list (autoscaling/v2, v2beta2, v2beta1). */
@@ -120,4 +176,16 @@ export function isHpa(obj: KubeObject): boolean {
 /** True for KEDA ScaledObjects (KEDA turns each into an HPA). */
 export function isScaledObject(obj: KubeObject): boolean {
     return obj.group === "keda.sh" && obj.kind === "ScaledObject";
+}
+
+/** True for the LeaderWorkerSet kind (multi-node serving). */
+export function isLeaderWorkerSet(obj: KubeObject): boolean {
+    return obj.group === LWS_GROUP && obj.kind === "LeaderWorkerSet";
+}
+
+/** Pods per LeaderWorkerSet group (leader included): `spec.leaderWorkerTemplate.size`, default 1. */
+export function lwsGroupSize(obj: KubeObject): number | undefined {
+    const size = obj.body?.spec?.leaderWorkerTemplate?.size;
+    if (size === undefined || size === null) return 1;
+    return Number.isInteger(size) && size > 0 ? size : undefined;
 }
