@@ -1,11 +1,11 @@
 /**
- * Test helpers: real simulator processes on 127.0.0.1 with free ports, stopped by PID, and a
- * Prometheus text-format parser (a port of Prometheus' own) for /metrics.
+ * Test helpers: real simulator processes on 127.0.0.1 with free ports, stopped by PID, and
+ * /metrics read into families.
  */
 import { ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import parsePrometheusTextFormat = require("parse-prometheus-text-format");
 import { ensureSimBuilt } from "../../sim/build";
+import { Family, parseExposition } from "./exposition";
 
 export interface SimProcess {
     url: string;
@@ -85,33 +85,30 @@ export function killAllSims(): void {
     for (const child of started) if (child.pid && child.exitCode === null) process.kill(child.pid, "SIGKILL");
 }
 
-export interface Family {
-    name: string;
-    help: string;
-    type: "COUNTER" | "GAUGE" | "HISTOGRAM" | "SUMMARY" | "UNTYPED";
-    metrics: Array<{ labels?: Record<string, string>; value?: string; buckets?: Record<string, string>; count?: string; sum?: string }>;
-}
-
 /** GET /metrics and parse it. */
 export async function scrape(url: string): Promise<Map<string, Family>> {
     const res = await fetch(`${url}/metrics`);
     if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
-    const families = parsePrometheusTextFormat(await res.text()) as Family[];
-    return new Map(families.map((f) => [f.name, f]));
+    return parseExposition(await res.text());
 }
 
-/** The value of a gauge/counter sample (labels must match the given subset). */
+function matches(labels: Record<string, string>, subset: Record<string, string>): boolean {
+    return Object.entries(subset).every(([k, v]) => labels[k] === v);
+}
+
+/** The value of the one gauge/counter sample of `name` whose labels include `labels`. */
 export function sample(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number {
     const fam = families.get(name);
     if (!fam) throw new Error(`no metric family ${name}`);
-    const m = fam.metrics.find((x) => Object.entries(labels).every(([k, v]) => x.labels?.[k] === v));
-    if (!m) throw new Error(`no sample of ${name} with ${JSON.stringify(labels)}`);
-    return Number(m.value ?? m.count);
+    const found = fam.samples.filter((x) => x.name === name && matches(x.labels, labels));
+    if (found.length !== 1) throw new Error(`${found.length} samples of ${name} with ${JSON.stringify(labels)}`);
+    return found[0].value;
 }
 
-/** Cumulative bucket counts of a histogram (first child), keyed by the `le` text. */
-export function buckets(families: Map<string, Family>, name: string): Record<string, number> {
-    const m = families.get(name)?.metrics[0];
-    if (!m?.buckets) throw new Error(`no histogram ${name}`);
-    return Object.fromEntries(Object.entries(m.buckets).map(([le, n]) => [le, Number(n)]));
+/** Cumulative bucket counts of a histogram child (labels subset), keyed by the `le` text. */
+export function buckets(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): Record<string, number> {
+    const fam = families.get(name);
+    if (fam?.type !== "histogram") throw new Error(`no histogram ${name}`);
+    const rows = fam.samples.filter((x) => x.name === `${name}_bucket` && matches(x.labels, labels));
+    return Object.fromEntries(rows.map((r) => [r.labels.le, r.value]));
 }
