@@ -107,8 +107,19 @@ async function guarded(policy: AnyPolicy, level: EnforcementLevel, out: Violatio
     }
 }
 
+/** How to run: `manifests` for plain YAML, which has no unknown values to guard against. */
+export interface RunOptions {
+    /**
+     * Skip the engine's unknown-checking proxy. It exists for `pulumi preview`, where a value
+     * may not be known yet; a manifest file has none, and the proxy is most of the cost per object.
+     */
+    manifests?: boolean;
+}
+
+const propsFor = (props: Record<string, any>, opts: RunOptions) => (opts.manifests ? props : unknownCheckingProxy(props));
+
 /** Runs one resource policy on one resource; returns its violations. */
-export async function validateResource(policy: ResourceValidationPolicy, resource: PolicyInput, config: PolicyPackConfig = {}): Promise<Violation[]> {
+export async function validateResource(policy: ResourceValidationPolicy, resource: PolicyInput, config: PolicyPackConfig = {}, opts: RunOptions = {}): Promise<Violation[]> {
     const level = enforcementLevelOf(policy, config);
     if (level === "disabled" || !policy.validateResource) return [];
     const out: Violation[] = [];
@@ -119,7 +130,7 @@ export async function validateResource(policy: ResourceValidationPolicy, resourc
             type: resource.type,
             name: resource.name,
             urn: urnOf(resource),
-            props: unknownCheckingProxy(resource.props),
+            props: propsFor(resource.props, opts),
             opts: noOptions,
             stackTags: new Map(),
             getConfig: getConfigFun(policy, config),
@@ -132,7 +143,7 @@ export async function validateResource(policy: ResourceValidationPolicy, resourc
 }
 
 /** Runs one stack policy on a set of resources; returns its violations. */
-export async function validateStack(policy: StackValidationPolicy, resources: PolicyInput[], config: PolicyPackConfig = {}): Promise<Violation[]> {
+export async function validateStack(policy: StackValidationPolicy, resources: PolicyInput[], config: PolicyPackConfig = {}, opts: RunOptions = {}): Promise<Violation[]> {
     const level = enforcementLevelOf(policy, config);
     if (level === "disabled") return [];
     const out: Violation[] = [];
@@ -142,7 +153,7 @@ export async function validateStack(policy: StackValidationPolicy, resources: Po
         type: r.type,
         name: r.name,
         urn: urnOf(r),
-        props: unknownCheckingProxy(r.props),
+        props: propsFor(r.props, opts),
         opts: noOptions,
         dependencies: [],
         propertyDependencies: {},
@@ -154,15 +165,16 @@ export async function validateStack(policy: StackValidationPolicy, resources: Po
 }
 
 /** Runs every policy: resource policies on each resource, then stack policies on all of them. */
-export async function runPolicies(policies: readonly AnyPolicy[], resources: PolicyInput[], config: PolicyPackConfig = {}): Promise<Violation[]> {
+export async function runPolicies(policies: readonly AnyPolicy[], resources: PolicyInput[], config: PolicyPackConfig = {}, opts: RunOptions = {}): Promise<Violation[]> {
     const out: Violation[] = [];
+    const resourcePolicies = policies.filter(isResourcePolicy);
     for (const resource of resources) {
-        for (const p of policies.filter(isResourcePolicy)) {
-            out.push(...(await validateResource(p, resource, config)));
+        for (const p of resourcePolicies) {
+            out.push(...(await validateResource(p, resource, config, opts)));
         }
     }
     for (const p of policies.filter(isStackPolicy)) {
-        out.push(...(await validateStack(p, resources, config)));
+        out.push(...(await validateStack(p, resources, config, opts)));
     }
     return out;
 }

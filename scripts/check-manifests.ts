@@ -6,66 +6,48 @@
  *
  * Prints one line per violation: `<policy> <Kind/namespace/name> <message> [<level>]`.
  * All files together form one "stack" for the stack policies (ServiceMonitor -> Service).
- * Exit status: 0 no mandatory violation, 1 mandatory violations, 2 bad usage or unreadable/invalid input.
+ * Every file is reported, also when another cannot be read.
+ * Exit status: 2 bad usage or any file unreadable/invalid, else 1 mandatory violations, else 0.
+ *
+ * `npm run check-manifests` runs the compiled copy (scripts/check-manifests/run.js); tests
+ * import this module directly.
  */
 import * as fs from "fs";
-import * as path from "path";
-import { parseAllDocuments } from "yaml";
+import { parseArgs } from "node:util";
 import type { PolicyPackConfig } from "@pulumi/policy";
-import { kubeObject, objectRef, pulumiType } from "@vllm-pulumi/kube-parser";
+import { kubeObject, objectRef } from "@vllm-pulumi/kube-parser";
 import { policies } from "../policy/policies";
 import { PolicyInput, runPolicies } from "../policy/runPolicies";
+import { FileResult, parseManifestText, readManifestFile, readText } from "./check-manifests/read";
+import { summaryLines } from "./check-manifests/summary";
 
-/** Input the tool cannot check: reported on stderr with exit status 2. */
-class InputError extends Error {}
+export { FileResult, parseManifestText, readManifestFile };
+
+/** Bad usage or an unreadable config: reported on stderr with exit status 2. */
+class UsageError extends Error {}
 
 const USAGE = "usage: npm run --silent check-manifests -- [--policy-pack-config FILE.json] FILE... ('-' reads stdin)";
 
-/** npm runs scripts from the package root; resolve paths against where the user typed them. */
-function resolvePath(file: string): string {
-    return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
-}
-
-function readText(file: string): string {
-    try {
-        return file === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(resolvePath(file), "utf8");
-    } catch (e) {
-        throw new InputError(`${file}: cannot read: ${(e as Error).message}`);
-    }
-}
-
-/** The Kubernetes objects of a multi-document YAML text (a `kind: List` is unpacked). */
+/** The objects of one text; throws on a problem (for tests and callers that want all-or-nothing). */
 export function parseManifests(text: string, source: string): PolicyInput[] {
-    const docs = parseAllDocuments(text);
-    const out: PolicyInput[] = [];
-    (Array.isArray(docs) ? docs : []).forEach((doc, i) => {
-        if (doc.errors.length > 0) {
-            throw new InputError(`${source}: invalid YAML in document ${i + 1}: ${doc.errors[0].message}`);
-        }
-        const value = doc.toJS();
-        if (value === null || value === undefined) return; // an empty document (`---` alone)
-        const items = value?.kind === "List" && Array.isArray(value.items) ? value.items : [value];
-        items.forEach((item: any, j: number) => {
-            const obj = kubeObject(undefined, item);
-            if (!obj) {
-                throw new InputError(`${source}: document ${i + 1}${items.length > 1 ? ` item ${j + 1}` : ""} is not a Kubernetes object (it needs apiVersion and kind)`);
-            }
-            const type = pulumiType(item.apiVersion, item.kind);
-            const name = typeof item.metadata?.name === "string" ? item.metadata.name : `${path.basename(source)}#${i + 1}`;
-            out.push({ type, name, props: item, urn: `urn:pulumi:manifests::check-manifests::${type}::${source}#${i + 1}.${j + 1}` });
-        });
-    });
-    return out;
+    const r = parseManifestText(text, source);
+    if (r.error) throw new Error(r.error);
+    return r.resources;
 }
 
 function readConfig(file: string): PolicyPackConfig {
-    const text = readText(file);
+    let text: string;
+    try {
+        text = readText(file);
+    } catch (e) {
+        throw new UsageError(`${file}: cannot read: ${(e as Error).message}`);
+    }
     try {
         const config = JSON.parse(text);
         if (!config || typeof config !== "object" || Array.isArray(config)) throw new Error("expected a JSON object");
         return config;
     } catch (e) {
-        throw new InputError(`${file}: invalid policy pack config: ${(e as Error).message}`);
+        throw new UsageError(`${file}: invalid policy pack config: ${(e as Error).message}`);
     }
 }
 
@@ -75,38 +57,68 @@ function refOf(r: PolicyInput | undefined): string {
     return obj ? objectRef(obj, r!.name) : "stack";
 }
 
-async function main(argv: string[]): Promise<number> {
-    const files: string[] = [];
-    let config: PolicyPackConfig = {};
-    for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === "--policy-pack-config" || argv[i] === "--config") {
-            if (argv[i + 1] === undefined) throw new InputError(`${argv[i]} needs a file\n${USAGE}`);
-            config = readConfig(argv[++i]);
-        } else if (argv[i] === "-h" || argv[i] === "--help") {
-            console.log(USAGE);
-            return 0;
-        } else {
-            files.push(argv[i]);
-        }
-    }
-    if (files.length === 0) throw new InputError(`no files given\n${USAGE}`);
-
-    const resources = files.flatMap(f => parseManifests(readText(f), f));
-    const violations = await runPolicies(policies, resources, config);
-    for (const v of violations) {
-        console.log(`${v.policy} ${refOf(v.resource)} ${v.message} [${v.enforcementLevel}]`);
-    }
-    const mandatory = violations.filter(v => v.enforcementLevel === "mandatory").length;
-    console.error(`check-manifests: ${violations.length} violation(s), ${mandatory} mandatory, in ${resources.length} object(s) from ${files.length} file(s)`);
-    return mandatory > 0 ? 1 : 0;
+/** What a run found, for callers that embed the tool (the benchmark). */
+export interface CheckResult {
+    exitCode: number;
+    objects: number;
+    violations: number;
+    /** Lines for stdout (one per violation) and stderr (problems, warnings, summary). */
+    stdout: string[];
+    stderr: string[];
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
+/** Checks the files together and returns what the CLI would print and its exit status. */
+export async function checkManifests(files: string[], config: PolicyPackConfig = {}): Promise<CheckResult> {
+    const results: FileResult[] = files.map(readManifestFile);
+    const stderr: string[] = [];
+    for (const r of results) {
+        stderr.push(...r.warnings.map(w => `check-manifests: ${w}`));
+        if (r.error) stderr.push(`check-manifests: ${r.error}`);
+    }
+    const resources = results.flatMap(r => r.resources);
+    const violations = await runPolicies(policies, resources, config, { manifests: true });
+    const stdout = violations.map(v => `${v.policy} ${refOf(v.resource)} ${v.message} [${v.enforcementLevel}]`);
+    const unreadable = results.filter(r => r.error).length;
+    stderr.push(...summaryLines(violations, resources, files.length, unreadable));
+    const mandatory = violations.some(v => v.enforcementLevel === "mandatory");
+    return { exitCode: unreadable > 0 ? 2 : mandatory ? 1 : 0, objects: resources.length, violations: violations.length, stdout, stderr };
+}
+
+export async function main(argv: string[]): Promise<number> {
+    let parsed;
+    try {
+        parsed = parseArgs({
+            args: argv,
+            allowPositionals: true,
+            options: { "policy-pack-config": { type: "string" }, config: { type: "string" }, help: { type: "boolean", short: "h" } },
+        });
+    } catch (e) {
+        throw new UsageError(`${(e as Error).message}\n${USAGE}`);
+    }
+    if (parsed.values.help) {
+        console.log(USAGE);
+        return 0;
+    }
+    const configFile = parsed.values["policy-pack-config"] ?? parsed.values.config;
+    const config = configFile !== undefined ? readConfig(configFile) : {};
+    if (parsed.positionals.length === 0) throw new UsageError(`no files given\n${USAGE}`);
+    const r = await checkManifests(parsed.positionals, config);
+    if (r.stdout.length) fs.writeSync(1, r.stdout.join("\n") + "\n");
+    fs.writeSync(2, r.stderr.join("\n") + "\n");
+    return r.exitCode;
+}
+
+/** Runs the CLI and exits; bad usage exits 2 with the message. */
+export function run(argv: string[]): void {
+    main(argv).then(
         code => process.exit(code),
         e => {
-            console.error(e instanceof InputError ? `check-manifests: ${e.message}` : e);
+            console.error(e instanceof UsageError ? `check-manifests: ${e.message}` : e);
             process.exit(2);
         },
     );
+}
+
+if (require.main === module) {
+    run(process.argv.slice(2));
 }
