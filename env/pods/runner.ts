@@ -12,6 +12,7 @@ import { PodWorker } from "./podWorker";
 
 /** How often the pod list is read: a pod's process starts at most this long after kwok gives it an IP. */
 const POLL_MS = 500;
+const START_RETRY_MS = 2_000;
 
 export interface RunnerOptions {
     kubeconfig: string;
@@ -27,6 +28,8 @@ function runnable(p: V1Pod): boolean {
 
 export class PodRunner {
     private workers = new Map<string, PodWorker>();
+    /** Pods whose start failed (e.g. a Secret not created yet): when to try again. */
+    private retryAt = new Map<string, number>();
     private core: CoreV1Api;
     private timer?: NodeJS.Timeout;
     private stopping = false;
@@ -66,11 +69,22 @@ export class PodRunner {
             for (const [otherUid, w] of this.workers) {
                 if (w.ip === pod.status?.podIP) await this.stopWorker(otherUid, w, `IP ${w.ip} reassigned`);
             }
+            if ((this.retryAt.get(uid) ?? 0) > Date.now()) continue;
             const w = new PodWorker(pod, { core: this.core, simMain: this.o.simMain, logDir: this.o.logDir, log: (m) => this.log(m) });
             this.workers.set(uid, w);
             this.log(`${w.name}: running on ${w.ip}`);
-            await w.start().catch((e) => this.log(`${w.name}: cannot start: ${(e as Error).message}`));
+            try {
+                await w.start();
+                this.retryAt.delete(uid);
+            } catch (e) {
+                // Like the kubelet's CreateContainerConfigError (a Secret not there yet): retry later.
+                this.log(`${w.name}: cannot start yet, retrying in ${START_RETRY_MS / 1000}s: ${(e as Error).message}`);
+                this.workers.delete(uid);
+                await w.stop();
+                this.retryAt.set(uid, Date.now() + START_RETRY_MS);
+            }
         }
+        for (const uid of this.retryAt.keys()) if (!live.has(uid)) this.retryAt.delete(uid);
         this.writePids();
     }
 
