@@ -101,12 +101,15 @@ export function chartPanels(result: LoadResult): Panel[] {
 
 export function renderChart(result: LoadResult, title = `Load run of ${result.startedAt}`): string {
     const panels = chartPanels(result);
-    const xMax = niceMax(Math.max(1, ...result.series.map((p) => p.t)));
+    // Axis end: the run's length rounded up to a whole tick step (1/2/5 x 10^k).
+    const tMax = Math.max(1, ...result.series.map((p) => p.t));
+    const step = niceMax(tMax / 5);
+    const xMax = Math.ceil(tMax / step) * step;
     const height = M.top + panels.length * (PANEL_H + M.gap) + M.bottom;
     const body = panels.map((p, i) => renderPanel(p, M.top + 20 + i * (PANEL_H + M.gap), xMax));
     const axisY = M.top + 20 + panels.length * (PANEL_H + M.gap) - M.gap + 18;
-    const ticks = [0, 1, 2, 3, 4, 5].map((i) => {
-        const x = (xMax * i) / 5;
+    const ticks = Array.from({ length: Math.round(xMax / step) + 1 }, (_, i) => {
+        const x = i * step;
         return `<text x="${M.left + (x / xMax) * (W - M.left - M.right)}" y="${axisY}" text-anchor="middle">${fmt(x)}</text>`;
     });
     return [

@@ -35,12 +35,16 @@ function chunkText(payload: string): string {
     return chunk.choices?.[0]?.delta?.content ?? "";
 }
 
-/** Sends the request and reads the stream to its end. Never throws: failures are outcomes. */
-export async function streamChat(spec: RequestSpec, origin: number): Promise<RequestOutcome> {
+/**
+ * Sends the request and reads the stream to its end. Never throws: failures are outcomes.
+ * `watch` receives the outcome object at once; it is filled in as chunks arrive.
+ */
+export async function streamChat(spec: RequestSpec, origin: number, watch?: (live: RequestOutcome) => void): Promise<RequestOutcome> {
     const start = performance.now();
     const out: RequestOutcome = {
         endpoint: spec.baseUrl, startedAt: start - origin, finishedAt: 0, ok: false, status: "", ttftMs: undefined, firstTokenAt: undefined, itlMs: [], tokens: 0,
     };
+    watch?.(out);
     const abort = AbortSignal.timeout(Math.ceil(spec.timeoutMs));
     try {
         const res = await fetch(`${spec.baseUrl}/v1/chat/completions`, {

@@ -39,13 +39,15 @@ export interface LoadOptions {
     tickSeconds?: number;
     /** Per-request timeout (default 120 s). */
     requestTimeoutSeconds?: number;
+    /** Trailing window of the per-tick TTFT percentiles (default max(5 s, tickSeconds)). */
+    ttftWindowSeconds?: number;
 }
 
 export interface TickPoint {
     /** Seconds since the run started. */
     t: number;
     observed: Observation;
-    /** Client TTFT percentiles of requests whose first token arrived since the previous tick. */
+    /** Client TTFT percentiles of requests whose first token arrived in the trailing window. */
     ttftP50Ms: number | undefined;
     ttftP95Ms: number | undefined;
     ok: number;
@@ -84,8 +86,9 @@ class Run {
     endpoints: string[] = [];
     sent = 0;
     inFlight = 0;
+    /** Outcomes of requests still streaming (filled in as chunks arrive). */
+    readonly streaming = new Set<RequestOutcome>();
     private next = 0;
-    private lastTickAt = 0;
 
     constructor(readonly opts: LoadOptions) {}
 
@@ -114,8 +117,11 @@ class Run {
             observed = { error: (e as Error).message };
         }
         const now = performance.now() - this.origin;
-        const recent = this.outcomes.filter((o) => o.firstTokenAt !== undefined && o.firstTokenAt > this.lastTickAt && o.firstTokenAt <= now).map((o) => o.ttftMs!);
-        this.lastTickAt = now;
+        const windowMs = (this.opts.ttftWindowSeconds ?? Math.max(5, this.opts.tickSeconds ?? 3)) * 1000;
+        // Requests still in flight count too once their first token arrived (streams are long).
+        const recent = [...this.outcomes, ...this.streaming]
+            .filter((o) => o.firstTokenAt !== undefined && o.firstTokenAt > now - windowMs && o.firstTokenAt <= now)
+            .map((o) => o.ttftMs!);
         const point: TickPoint = {
             t: now / 1000,
             observed,
@@ -153,7 +159,9 @@ async function worker(run: Run, deadline: number, maxRequests: number): Promise<
         run.sent++;
         run.inFlight++;
         const timeoutMs = Math.min((o.requestTimeoutSeconds ?? 120) * 1000, Math.max(1000, (deadline - run.elapsed()) * 1000 + 30_000));
-        const outcome = await streamChat({ baseUrl: endpoint, apiKey: o.apiKey, model: o.model, prompt: o.prompt ?? DEFAULT_PROMPT, maxTokens: o.maxTokens ?? 64, timeoutMs }, run.origin);
+        const spec = { baseUrl: endpoint, apiKey: o.apiKey, model: o.model, prompt: o.prompt ?? DEFAULT_PROMPT, maxTokens: o.maxTokens ?? 64, timeoutMs };
+        const outcome = await streamChat(spec, run.origin, (live) => run.streaming.add(live));
+        run.streaming.delete(outcome);
         run.inFlight--;
         run.outcomes.push(outcome);
         // A refused connection fails in microseconds: back off instead of spinning.
