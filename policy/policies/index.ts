@@ -11,9 +11,9 @@ import { vllmHealthProbes } from "./vllmHealthProbes";
 import { vllmImagePinned } from "./vllmImagePinned";
 import { vllmShmSize } from "./vllmShmSize";
 import { vllmTpMatchesGpus } from "./vllmTpMatchesGpus";
-import { vllmTpResolvable } from "./vllmTpResolvable";
+import { vllmValuesLiteral } from "./vllmValuesLiteral";
 
-export { hfTokenFromSecret, hpaNoGpuUtilization, hpaScaleDownStabilization, serviceMonitorSelectsService, vllmHealthProbes, vllmImagePinned, vllmShmSize, vllmTpMatchesGpus, vllmTpResolvable };
+export { hfTokenFromSecret, hpaNoGpuUtilization, hpaScaleDownStabilization, serviceMonitorSelectsService, vllmHealthProbes, vllmImagePinned, vllmShmSize, vllmTpMatchesGpus, vllmValuesLiteral };
 
 export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> = [
     vllmImagePinned,
@@ -24,5 +24,5 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
     vllmHealthProbes,
     hfTokenFromSecret,
     serviceMonitorSelectsService,
-    vllmTpResolvable,
+    vllmValuesLiteral,
 ];

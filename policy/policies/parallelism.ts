@@ -1,6 +1,6 @@
 /**
  * Does a vLLM server get as many accelerators as it starts workers? One place decides, for two
- * policies: `vllm-tp-matches-gpus` reports definite mismatches (mandatory), `vllm-tp-resolvable`
+ * policies: `vllm-tp-matches-gpus` reports definite mismatches (mandatory), `vllm-values-literal`
  * the cases that cannot be checked because a value is still a template variable (advisory).
  *
  * - A pod's own process needs TP x PP x local DP devices (`--data-parallel-size-local`, else DP);
@@ -18,6 +18,7 @@ import {
     Factor,
     isLeaderWorkerSet,
     isVllmCpuBuild,
+    KSERVE_GROUP,
     KubeObject,
     lwsGroupSize,
     Parallelism,
@@ -33,7 +34,7 @@ export interface Verdict {
     message: string;
 }
 
-const HELM_HINT = "The manifest is an unrendered Helm template: render it with `helm template` first, then check the output.";
+export const HELM_HINT = "The manifest is an unrendered Helm template: render it with `helm template` first, then check the output.";
 
 /** A product of factors: a number, one template variable, or not computable (several variables). */
 type Product = { n: number } | { symbol: string; raw: string } | { unknown: string[] };
@@ -85,11 +86,16 @@ function compare(who: string, needs: string, need: Product, side: "limits" | "re
 }
 
 /** Verdicts for the process in one container: its own pod's devices against its local share. */
-function localVerdicts(ref: ContainerRef, p: Parallelism, factors: Factor[], out: Verdict[]): void {
+function localVerdicts(ref: ContainerRef, p: Parallelism, factors: Factor[], out: Verdict[], runtimeTemplate = false): void {
     const who = containerLabel(ref);
     const need = product(factors);
     const needs = "n" in need ? `${describe(p)} needs ${plural(need.n, "GPU")}` : `${describe(p)}`;
     const ask = acceleratorAsk(ref.container?.resources);
+    if (!ask && runtimeTemplate) {
+        // A KServe runtime's container gets its resources from each InferenceService that uses it.
+        out.push({ kind: "unresolved", message: `${who}: cannot check ${needs}: a KServe serving runtime sets no GPUs, the InferenceService does (predictor.model.resources). Check that each InferenceService using this runtime asks for as many GPUs as the flags.` });
+        return;
+    }
     if (!ask?.limit) {
         if (!ask && isVllmCpuBuild(ref.container)) return; // vLLM's CPU build runs without any GPU
         const resource = ask?.resource ?? "nvidia.com/gpu";
@@ -137,6 +143,7 @@ function groupVerdicts(obj: KubeObject, ref: ContainerRef, p: Parallelism, out: 
 export function parallelismVerdicts(obj: KubeObject): Verdict[] {
     const out: Verdict[] = [];
     const multiNode = isLeaderWorkerSet(obj) && (lwsGroupSize(obj) ?? 2) > 1;
+    const runtime = obj.group === KSERVE_GROUP && obj.kind !== "InferenceService";
     for (const ref of containersOf(obj)) {
         if (ref.list !== "containers") continue;
         const server = vllmServer(ref.container);
@@ -150,7 +157,7 @@ export function parallelismVerdicts(obj: KubeObject): Verdict[] {
         } else if (multiNode && !p.headless && !p.localSet) {
             groupVerdicts(obj, ref, p, out);
         } else {
-            localVerdicts(ref, p, p.localFactors, out);
+            localVerdicts(ref, p, p.localFactors, out, runtime);
         }
     }
     return out;

@@ -37,7 +37,9 @@ export const vllmHealthProbes: ResourceValidationPolicy = {
         const obj = objectOf(args);
         if (!obj) return;
         for (const ref of containersOf(obj)) {
-            if (ref.list !== "containers" || !vllmServer(ref.container)) continue;
+            const server = vllmServer(ref.container);
+            // A --headless data-parallel worker serves no HTTP at all: nothing to probe.
+            if (ref.list !== "containers" || !server || server.args.includes("--headless")) continue;
             for (const kind of ["readinessProbe", "livenessProbe"]) {
                 const probe = ref.container[kind];
                 if (!probe) {

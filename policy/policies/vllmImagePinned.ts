@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { containerLabel, containersOf, imagePinProblem, isVllmContainer } from "@vllm-pulumi/kube-parser";
+import { containerLabel, containersOf, imagePinProblem, isTemplated, isVllmContainer } from "@vllm-pulumi/kube-parser";
 import { configOf, objectOf } from "./util";
 
 const configSchema: PolicyConfigSchema = {
@@ -32,6 +32,7 @@ export const vllmImagePinned: ResourceValidationPolicy = {
         for (const ref of containersOf(obj)) {
             if (!isVllmContainer(ref.container)) continue;
             const image = typeof ref.container.image === "string" ? ref.container.image : "";
+            if (isTemplated(image)) continue; // a template variable: vllm-values-literal says it cannot be checked
             const problem = imagePinProblem(image, { requireDigest });
             if (problem) {
                 const fix = requireDigest ? "Pin it by digest (image@sha256:<64 hex>)" : "Pin an exact version tag (e.g. vllm/vllm-openai:v0.11.0) or a digest (@sha256:...)";

@@ -6,7 +6,7 @@ import { parallelismVerdicts, REMEDIATION } from "./parallelism";
  * vLLM starts one worker per GPU of its world (TP x PP x DP); when the pod (or the
  * LeaderWorkerSet group) has fewer GPUs than that, the server hangs at startup waiting for
  * workers that never come; with more, GPUs sit idle. Values that are still template variables
- * are `vllm-tp-resolvable`'s business, never a violation here.
+ * are `vllm-values-literal`'s business, never a violation here.
  */
 export const vllmTpMatchesGpus: ResourceValidationPolicy = {
     name: "vllm-tp-matches-gpus",

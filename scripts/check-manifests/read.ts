@@ -19,7 +19,12 @@ export interface FileResult {
     warnings: string[];
 }
 
-const HELM_ACTION_RE = /\{\{-?[^{}\n]*-?\}\}/;
+/**
+ * A Helm template action: `{{ .Values.x }}`, `{{- include "..." . }}`, `{{ toYaml ... }}`. Only
+ * Helm's own names count, so KServe's `{{.Name}}` and Jinja chat templates in ConfigMaps do not.
+ */
+const HELM_ACTION_RE =
+    /\{\{-?\s*(?:\.(?:Values|Release|Chart|Capabilities|Files|Template)\b|\$\.|(?:include|template|toYaml|tpl|define|if|else|end|range|with|required|default|quote)\b)[^{}\n]*-?\}\}/;
 const HELM_HINT = "render it with `helm template` first: values that are still templates cannot be checked";
 
 /** npm runs scripts from the package root; resolve paths against where the user typed them. */
@@ -31,11 +36,10 @@ export function readText(file: string): string {
     return file === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(resolvePath(file), "utf8");
 }
 
-/** Warnings about the text itself: an unrendered Helm chart is the common mistake. */
-function textWarnings(text: string, source: string, lines: LineCounter): string[] {
-    const m = HELM_ACTION_RE.exec(text);
-    if (!m) return [];
-    return [`${source}:${lines.linePos(m.index).line}: unrendered Helm template "${m[0]}": ${HELM_HINT}`];
+/** The first Helm/Go template action in a document's text, with its offset, or undefined. */
+function helmAction(text: string, from: number, to: number): { index: number; text: string } | undefined {
+    const m = HELM_ACTION_RE.exec(text.slice(from, to));
+    return m ? { index: from + m.index, text: m[0] } : undefined;
 }
 
 /**
@@ -48,21 +52,25 @@ export function parseManifestText(text: string, source: string): FileResult {
     const lines = new LineCounter();
     // logLevel "error": the library would print its warnings itself (process.emitWarning).
     const docs = parseAllDocuments(text, { lineCounter: lines, logLevel: "error" });
-    const templated = textWarnings(text, source, lines);
-    result.warnings.push(...templated);
     const at = (offset: number | undefined) => `${source}:${lines.linePos(offset ?? 0).line}`;
+    let helmNamed = false; // one hint per file is enough
     for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
+        const helm = helmAction(text, doc.range[0], doc.range[2]);
         if (doc.errors.length > 0) {
             const e = doc.errors[0];
-            result.error = `${source}: invalid YAML in document ${i + 1}: ${e.message}${templated.length ? ` (${HELM_HINT})` : ""}`;
+            result.error = `${source}: invalid YAML in document ${i + 1}: ${e.message}${helm ? ` (an unrendered Helm template: ${HELM_HINT})` : ""}`;
             return result;
+        }
+        if (helm && !helmNamed) {
+            result.warnings.push(`${at(helm.index)}: unrendered Helm template "${helm.text}": ${HELM_HINT}`);
+            helmNamed = true;
         }
         for (const w of doc.warnings) result.warnings.push(`${at(w.pos[0])}: ${w.message}`);
         visit(doc, {
             Pair(_, pair) {
-                if (isPair(pair) && isCollection(pair.key)) {
-                    const hint = templated.length ? HELM_HINT : "quote the key if a string was meant";
-                    result.warnings.push(`${at(pair.key.range?.[0])}: a mapping key is itself a mapping or list, so it is read as a string: ${hint}`);
+                // In an unrendered chart (`replicas: {{ .Values.n }}`) the Helm hint above says it all.
+                if (!helm && isPair(pair) && isCollection(pair.key)) {
+                    result.warnings.push(`${at(pair.key.range?.[0])}: a mapping key is itself a mapping or list, so it is read as a string: quote the key if a string was meant`);
                 }
             },
         });

@@ -79,4 +79,32 @@ describe("check-manifests CLI", function () {
         expect(strict.status).to.equal(1);
         expect(strict.lines.map(l => l.split(" ")[0])).to.deep.equal(["vllm-image-pinned", "vllm-image-pinned"]);
     });
+
+    it("reports every file before exiting 2 when one cannot be read", () => {
+        const r = cli(["tests/fixtures/does-not-exist.yaml", F("image-latest-tag.yaml"), F("invalid-yaml.yaml"), F("hpa-dcgm-gpu-util.yaml")]);
+        expect(r.status).to.equal(2);
+        expect(r.lines.map(l => l.split(" ")[0])).to.deep.equal(["vllm-image-pinned", "hpa-no-gpu-utilization"]);
+        expect(r.stderr).to.include("does-not-exist.yaml: cannot read").and.include("invalid-yaml.yaml: invalid YAML in document 1");
+        expect(r.stderr).to.include("2 violation(s), 2 mandatory, in 2 object(s) from 4 file(s); 2 file(s) could not be checked");
+    });
+
+    it("turns the YAML library's warnings into its own message with file and line", () => {
+        const helm = cli([F("helm-unrendered-unquoted.yaml")]);
+        expect(helm.status, helm.stderr).to.equal(0);
+        expect(helm.stderr).to.include('helm-unrendered-unquoted.yaml:11: unrendered Helm template "{{ .Values.router.replicas }}": render it with `helm template` first');
+        expect(helm.stderr).not.to.include("stringified");
+        expect(helm.stderr).not.to.match(/\(node:\d+\)|Warning:/);
+        const key = cli(["-"], "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\ndata:\n  ? [a, b]\n  : c\n");
+        expect(key.status, key.stderr).to.equal(0);
+        expect(key.stderr).to.include("-:5: a mapping key is itself a mapping or list, so it is read as a string");
+        expect(key.stderr).not.to.include("stringified");
+    });
+
+    it("names the objects it did not inspect instead of counting them as checked", () => {
+        const r = cli([F("unknown-kinds.yaml"), F("recipe-pinned.yaml")]);
+        expect(r.status, r.stderr).to.equal(0);
+        expect(r.stderr).to.include("0 violation(s), 0 mandatory, in 8 object(s) from 2 file(s); 3 not inspected");
+        expect(r.stderr).to.include("not inspected: Model/llama-3.1-8b-instruct-l4, RayService/llm-serve, InferencePool/vllm-llama3-8b-instruct");
+        expect(r.stderr, "a ConfigMap with a Jinja template is neither uninspected nor Helm").not.to.match(/ConfigMap|Helm/);
+    });
 });
