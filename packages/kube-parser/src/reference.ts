@@ -90,7 +90,9 @@ export function parseImageReference(image: string): ParsedReference {
     // As docker's splitDockerDomain: a first segment without "." or ":" that is not localhost
     // (and is lower case) is part of the path on Docker Hub, not a registry (`vllm/vllm-openai`).
     const hubPath = n[1] !== undefined && !/[.:]/.test(n[1]) && n[1] !== "localhost" && n[1].toLowerCase() === n[1];
-    const ref = hubPath ? { path: name, tag, digest } : { domain: n[1], path: n[2], tag, digest };
+    const ref: ImageReference = hubPath || n[1] === undefined ? { path: name } : { domain: n[1], path: n[2] };
+    if (tag !== undefined) ref.tag = tag;
+    if (digest !== undefined) ref.digest = digest;
     return { ok: true, ref };
 }
 
