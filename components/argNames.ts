@@ -18,7 +18,7 @@ const ARGS: Record<keyof VllmServiceArgs, true> = {
     scaleUpPods: true, scaleUpPeriodSeconds: true, scaleUpStabilizationSeconds: true,
     scaleDownPods: true, scaleDownPeriodSeconds: true, scaleDownStabilizationSeconds: true,
     prometheusRuleEnabled: true, sloObjective: true, sloWindowDays: true, ttftTargetSeconds: true, tpotTargetSeconds: true,
-    runbookBaseUrl: true, alertLabels: true, adapterConfigMapEnabled: true, adapterNamespace: true,
+    runbookBaseUrl: true, alertLabels: true, queueAtMaxAlertMinutes: true, metricsAbsentAlertMinutes: true, adapterConfigMapEnabled: true, adapterNamespace: true,
     grafanaDashboardEnabled: true, grafanaDashboardLabels: true, grafanaDashboardNamespace: true,
 };
 

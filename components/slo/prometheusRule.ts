@@ -294,13 +294,13 @@ export function buildPrometheusRuleSpec(slo: ResolvedSlo, target: SloTarget): Pr
                 `${RECORDS.waitingPerPod}${m} > ${target.queueTarget}\n` +
                 `and on (namespace)\n` +
                 `(\n  ${KSM.hpaCurrentReplicas}${hpa}\n  >=\n  ${KSM.hpaMaxReplicas}${hpa}\n)`,
-            for: "15m",
+            for: `${slo.queueAtMaxAlertMinutes}m`,
             labels: alertLabels({ severity: "warning" }),
             annotations: {
                 summary: `vLLM ${who}: queue above the HPA target while the HPA is at maxReplicas`,
                 description:
                     `{{ $value | printf "%.1f" }} requests wait per replica (HPA target ${target.queueTarget}) and HPA ` +
-                    `${target.hpaName} has been at its maxReplicas for 15 minutes. ` +
+                    `${target.hpaName} has been at its maxReplicas for ${slo.queueAtMaxAlertMinutes} minutes. ` +
                     `Autoscaling cannot create capacity that is not there: add GPUs/nodes and raise maxReplicas, ` +
                     `or shed load with admission control.`,
                 runbook_url: runbookUrl(slo, ALERT_NAMES.queueAtMax),
@@ -328,13 +328,13 @@ export function buildPrometheusRuleSpec(slo: ResolvedSlo, target: SloTarget): Pr
         {
             alert: ALERT_NAMES.metricsAbsent,
             expr: `absent(${waiting}${selector(sel.service)})`,
-            for: "30m",
+            for: `${slo.metricsAbsentAlertMinutes}m`,
             labels: alertLabels({ severity: "warning" }),
             annotations: {
                 summary: `vLLM ${who}: no vLLM metrics in Prometheus`,
                 description:
                     `Prometheus has had no ${waiting} series from service ${target.serviceName} in ${target.namespace} for ` +
-                    `30 minutes. The SLO alerts and the HPA are blind. Check that the ServiceMonitor's labels match your ` +
+                    `${slo.metricsAbsentAlertMinutes} minutes. The SLO alerts and the HPA are blind. Check that the ServiceMonitor's labels match your ` +
                     `Prometheus' serviceMonitorSelector, that the pods are Ready and serve /metrics on port http.`,
                 runbook_url: runbookUrl(slo, ALERT_NAMES.metricsAbsent),
             },

@@ -57,6 +57,16 @@ export interface SloArgs {
      */
     alertLabels?: { [key: string]: string };
     /**
+     * Minutes the queue must stay above the HPA target with the HPA at maxReplicas before
+     * `VllmQueueAtMaxReplicas` fires (the rule's `for`). Integer, 0 to 1440. Default `15`.
+     */
+    queueAtMaxAlertMinutes?: number;
+    /**
+     * Minutes without any vLLM series from the service before `VllmMetricsAbsent` fires (the rule's
+     * `for`). Integer, 0 to 1440. Default `30`.
+     */
+    metricsAbsentAlertMinutes?: number;
+    /**
      * Create a ConfigMap holding a prometheus-adapter config (`config.yaml`) with the rule that
      * exposes `vllm:num_requests_waiting` on the custom metrics API, which the HPA needs. Point the
      * adapter at it (Helm chart: `rules.existing=<name>`) or copy the rule into your adapter's
@@ -88,6 +98,8 @@ export interface ResolvedSlo {
     tpotTargetSeconds: number;
     runbookBaseUrl: string;
     alertLabels: Record<string, string>;
+    queueAtMaxAlertMinutes: number;
+    metricsAbsentAlertMinutes: number;
     adapterConfigMapEnabled: boolean;
     /** Undefined: use the service's namespace. */
     adapterNamespace?: string;
@@ -115,6 +127,8 @@ export const SLO_DEFAULTS: Readonly<Required<Omit<SloArgs, Optional>>> = {
     tpotTargetSeconds: 0.1,
     runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
     alertLabels: {},
+    queueAtMaxAlertMinutes: 15,
+    metricsAbsentAlertMinutes: 30,
     adapterConfigMapEnabled: true,
     grafanaDashboardEnabled: true,
     grafanaDashboardLabels: { grafana_dashboard: "1" },
@@ -298,6 +312,16 @@ export function resolveSlo(args: SloArgs, problems: string[]): ResolvedSlo {
         }
     }
 
+    const minutes = (key: "queueAtMaxAlertMinutes" | "metricsAbsentAlertMinutes"): number => {
+        const v = args[key];
+        if (v === undefined || v === null) return d[key];
+        if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 1440) {
+            add(key, `must be a whole number of minutes between 0 and 1440, got ${JSON.stringify(v)}`);
+            return d[key];
+        }
+        return v;
+    };
+
     const grafanaDashboardEnabled = bool("grafanaDashboardEnabled");
     const grafanaDashboardLabels = labels("grafanaDashboardLabels", "kubernetes");
     if (grafanaDashboardEnabled && args.grafanaDashboardLabels && Object.keys(args.grafanaDashboardLabels).length === 0) {
@@ -312,6 +336,8 @@ export function resolveSlo(args: SloArgs, problems: string[]): ResolvedSlo {
         tpotTargetSeconds: tpot,
         runbookBaseUrl,
         alertLabels: labels("alertLabels", "prometheus"),
+        queueAtMaxAlertMinutes: minutes("queueAtMaxAlertMinutes"),
+        metricsAbsentAlertMinutes: minutes("metricsAbsentAlertMinutes"),
         adapterConfigMapEnabled: bool("adapterConfigMapEnabled"),
         adapterNamespace: namespace("adapterNamespace"),
         grafanaDashboardEnabled,
