@@ -10,7 +10,6 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { parse as parseYaml } from "yaml";
 import { FlagKind, VLLM_FLAGS, VLLM_SHORT } from "./vllmFlags";
 
 /** The program name argparse prints: the vllm-openai image's entrypoint is `vllm serve`. */
@@ -98,7 +97,9 @@ function resolveName(name: string): string {
 function configArgs(file: string): string[] {
     let doc: unknown;
     try {
-        doc = parseYaml(readFileSync(file, "utf8"));
+        // Loaded only here: requiring `yaml` costs start-up time every pod would pay.
+        const { parse } = require("yaml") as typeof import("yaml");
+        doc = parse(readFileSync(file, "utf8"));
     } catch (e) {
         throw new ArgError(`argument --config: cannot read ${file}: ${(e as Error).message}`);
     }

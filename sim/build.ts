@@ -13,10 +13,13 @@ const REPO_ROOT = path.resolve(SIM_DIR, "..");
 const OUT_DIR = path.join(REPO_ROOT, ".cache", "sim-dist");
 const MAIN = "main.js";
 
-/** Newest modification time of the simulator's sources (this builder excluded). */
+/** Files under sim/ that are not part of the simulator program. */
+const NOT_SIMULATOR = new Set(["build.ts", "bench.ts"]);
+
+/** Newest modification time of the simulator's sources. */
 function newestSource(): number {
     return readdirSync(SIM_DIR)
-        .filter((f) => (f.endsWith(".ts") && f !== "build.ts") || f === "tsconfig.json")
+        .filter((f) => (f.endsWith(".ts") && !NOT_SIMULATOR.has(f)) || f === "tsconfig.json")
         .reduce((newest, f) => Math.max(newest, statSync(path.join(SIM_DIR, f)).mtimeMs), 0);
 }
 

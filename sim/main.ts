@@ -7,10 +7,9 @@
  * engine loads but only listens (uvicorn) after the load, so every connection is refused while
  * "loading weights". The simulator simply does not listen until `--sim-load-seconds` passed.
  */
-import { Registry } from "prom-client";
 import { parseSimArgs, SimConfig } from "./args";
 import { Engine } from "./engine";
-import { EngineMetrics, HttpMetrics } from "./metrics";
+import { EngineMetrics, HttpMetrics, Registry } from "./metrics";
 import { createSimServer, ServerState, SIMULATED_VLLM_VERSION } from "./server";
 
 /** vLLM's VLLM_LOG_STATS_INTERVAL default: one stats line every 10 s while busy. */

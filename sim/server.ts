@@ -9,10 +9,9 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { createHash, timingSafeEqual } from "node:crypto";
-import { Registry } from "prom-client";
 import { SimConfig } from "./args";
 import { Engine } from "./engine";
-import { exposition, FinishReason, HttpMetrics } from "./metrics";
+import { exposition, FinishReason, HttpMetrics, Registry } from "./metrics";
 import { chunk, effectiveMaxTokens, Endpoint, errorBody, fullResponse, parseRequest, RequestError, requestId, tokenText, usage, usageChunk } from "./openai";
 
 /** The vLLM release the simulator imitates (GET /version). */
