@@ -59,6 +59,22 @@ describe("vLLM simulator: scheduler and engine metrics", function () {
         expect(sample(m, "vllm:generation_tokens_total", LABELS)).to.equal(7);
     });
 
+    it("drops a request from the batch when its client goes away (the slot frees for the next one)", async () => {
+        const sim = await startSim(["--served-model-name=m", "--max-num-seqs=1", "--sim-decode-ms-per-token=20", "--sim-output-tokens=1000"]);
+        sims.push(sim);
+        const gone = new AbortController();
+        const res = await fetch(`${sim.url}/v1/completions`, { method: "POST", body: JSON.stringify({ prompt: "x", stream: true }), signal: gone.signal });
+        const reader = res.body!.getReader();
+        await reader.read(); // the first token arrived: the request is running
+        gone.abort();
+        // With max-num-seqs=1, this request can only run once the abandoned one left the batch.
+        const t0 = Date.now();
+        expect(await complete(sim.url, { prompt: "y", max_tokens: 2 })).to.equal(200);
+        expect(Date.now() - t0).to.be.below(5000);
+        const m = await scrape(sim.url);
+        expect([sample(m, "vllm:num_requests_running", LABELS), sample(m, "vllm:num_requests_waiting", LABELS)]).to.deep.equal([0, 0]);
+    });
+
     it("exposes no vllm:* metrics with --disable-log-stats (vLLM 0.11 creates no stat loggers)", async () => {
         const sim = await startSim(["--disable-log-stats"]);
         sims.push(sim);
