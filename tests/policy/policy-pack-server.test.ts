@@ -1,66 +1,36 @@
 /**
  * The pack as the Pulumi CLI runs it: `run-policy-pack` from the pack's own node_modules
- * compiles policy/index.ts with ts-node (type-checked, the shared parser comes compiled from @vllm-pulumi/kube-parser) and
+ * loads policy/ (package.json main: pack.js, the compiled pack, rebuilt when stale) and
  * serves the Analyzer gRPC API. This test speaks that API like the engine does. The real
  * engine (`pulumi preview --policy-pack policy`) is exercised by the integration tests.
  */
 import { expect } from "chai";
-import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { AnalyzerSession, startAnalyzer } from "./analyzer";
 import { fixture, REPO_ROOT } from "./support";
 
 const POLICY_DIR = path.join(REPO_ROOT, "policy");
-const fromPack = (m: string) => require(require.resolve(m, { paths: [POLICY_DIR] }));
 
 describe("policy pack served by run-policy-pack (gRPC, as the Pulumi CLI runs it)", function () {
     this.timeout(120000);
-    let server: ChildProcess | undefined;
-    let client: any;
+    let session: AnalyzerSession;
     let pb: any;
     let structpb: any;
-    let stderr = "";
+    let fromPack: (m: string) => any;
 
     before(async function () {
         if (!fs.existsSync(path.join(POLICY_DIR, "node_modules", "@pulumi", "pulumi"))) {
             throw new Error("policy/node_modules is missing: run `npm ci` in policy/ (scripts/ensure-deps.js does it for npm test)");
         }
-        const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [POLICY_DIR] });
-        server = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: POLICY_DIR, stdio: ["ignore", "pipe", "pipe"] });
-        server.stderr!.on("data", d => (stderr += d));
-        const port = await new Promise<string>((resolve, reject) => {
-            let out = "";
-            server!.stdout!.on("data", d => {
-                out += d;
-                const m = /^(\d+)\s*$/m.exec(out);
-                if (m) resolve(m[1]);
-            });
-            server!.on("exit", code => reject(new Error(`run-policy-pack exited with ${code}:\n${stderr}`)));
-        });
-        const grpc = fromPack("@grpc/grpc-js");
-        const services = fromPack("@pulumi/pulumi/proto/analyzer_grpc_pb.js");
-        pb = fromPack("@pulumi/pulumi/proto/analyzer_pb.js");
-        structpb = fromPack("google-protobuf/google/protobuf/struct_pb.js");
-        client = new services.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+        session = await startAnalyzer(POLICY_DIR);
+        ({ pb, structpb, fromPack } = session);
     });
 
-    after(() => {
-        client?.close();
-        server?.kill();
-    });
+    after(() => session?.close());
 
-    const call = <T>(method: string, req: unknown) =>
-        new Promise<T>((resolve, reject) => client[method](req, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
-
-    const analyze = (type: string, name: string, props: object) => {
-        const req = new pb.AnalyzeRequest();
-        req.setType(type);
-        req.setName(name);
-        req.setUrn(`urn:pulumi:dev::vllm-pulumi::${type}::${name}`);
-        req.setProperties(structpb.Struct.fromJavaScript(JSON.parse(JSON.stringify(props))));
-        req.setOptions(new pb.AnalyzerResourceOptions());
-        return call<any>("analyze", req);
-    };
+    const call = <T>(method: string, req: unknown) => session.call<T>(method, req);
+    const analyze = (type: string, name: string, props: object) => session.analyze(type, name, props);
 
     it("reports the pack's policies, with the core three mandatory", async () => {
         const info = await call<any>("getAnalyzerInfo", new (fromPack("google-protobuf/google/protobuf/empty_pb.js").Empty)());
