@@ -3,6 +3,8 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { vllmArgs } from "../../components/manifests/deployment";
+import { validateArgs } from "../../components/validate";
 import { ensureSimBuilt } from "../../sim/build";
 import { killAllSims, SimProcess, spawnSim, startSim, stopSim, waitFor } from "./simProcess";
 
@@ -72,6 +74,17 @@ describe("vLLM simulator: start-up and command line", function () {
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }
+    });
+
+    it("starts from the container args the project's Deployment generates", async () => {
+        const model = validateArgs("vllm", { model: "Qwen/Qwen3-0.6B", modelRevision: "c1899de289a04d12100db370d81485cdf75e47ca", pipelineParallelSize: 2, extraArgs: ["--max-num-seqs=3", "--enable-prefix-caching"] });
+        // The Deployment's --port is the container port; the test needs a free one, so drop it.
+        const args = vllmArgs(model).filter((a) => !a.startsWith("--port="));
+        const sim = await startSim(args);
+        sims.push(sim);
+        const models = (await (await fetch(`${sim.url}/v1/models`)).json()) as { data: Array<{ id: string; max_model_len: number }> };
+        expect(models.data.map((m) => [m.id, m.max_model_len])).to.deep.equal([[model.servedModelName, model.maxModelLen]]);
+        expect(sim.output()).to.contain("max_num_seqs=3");
     });
 
     it("says it is a simulator on /version and in its log", async () => {
