@@ -2,18 +2,14 @@
  * components/ must stay publishable as a multi-language component package: Pulumi's own
  * analyzer (the one `pulumi package add` runs) has to derive a schema from its TypeScript types.
  */
-import { Analyzer } from "@pulumi/pulumi/provider/experimental/analyzer";
 import { expect } from "chai";
-import * as path from "path";
-import { REPO_ROOT } from "../support/renderStack";
+import { componentSchema } from "../../scripts/config-schema";
 
 describe("component package schema", function () {
     this.timeout(120_000); // type-checks the whole package
-    const dir = path.join(REPO_ROOT, "components");
-    let schema: ReturnType<Analyzer["analyze"]>;
+    let schema: ReturnType<typeof componentSchema>;
     before(() => {
-        const packageJSON = require(path.join(dir, "package.json"));
-        schema = new Analyzer(dir, packageJSON.name, packageJSON, new Set(["VllmService"])).analyze();
+        schema = componentSchema(); // shared with the config schema tests: one analysis per run
     });
 
     it("exposes VllmService with required model and revision and documented optional args", () => {

@@ -1,49 +1,120 @@
 /**
- * Pulumi.yaml, the program, the component's defaults and the README's config reference
- * must agree, so a key can never be documented but ignored, read but undocumented, or
- * defaulted differently by the engine and by the component.
+ * One source for config: components/args.ts. Pulumi.yaml's config block and the README table are
+ * rendered from the schema derived from it, and index.ts reads whatever Pulumi.yaml declares; these
+ * tests fail when any of them drifts (run `npm run docs:config` after changing an arg).
  */
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULTS } from "../../components/defaults";
 import { SLO_DEFAULTS } from "../../components/slo/settings";
-import { projectConfig, renderSection, SECRET_KEYS } from "../../scripts/config-reference";
-import { REPO_ROOT, stackConfig } from "../support/renderStack";
+import { ConfigKey, deriveConfigSchema, firstSentence } from "../../scripts/config-schema";
+import { declaredConfig, renderPulumiYaml, renderSection } from "../../scripts/config-reference";
+import { readStackConfig, StackConfigError } from "../../stackConfig";
+import { runWithMocks, valueOf } from "../support/pulumiMocks";
+import { REPO_ROOT, runProgram, stackConfig } from "../support/renderStack";
 
-describe("configuration reference", () => {
-    const schema = projectConfig();
-    const declared = Object.keys(schema).sort();
+/** A value of the key's type that differs from its default, as `pulumi config set` stores it. */
+function sample(k: ConfigKey): { stored: string; read: unknown } {
+    switch (k.type) {
+        case "integer": return { stored: "7", read: 7 };
+        case "number": return { stored: "0.25", read: 0.25 };
+        case "boolean": return { stored: String(!k.default), read: !k.default };
+        case "object": return { stored: '{"team":"ml"}', read: { team: "ml" } };
+        case "array": return k.items === "object" ? { stored: '[{"app":"gw"}]', read: [{ app: "gw" }] } : { stored: '["a","b"]', read: ["a", "b"] };
+        default: return { stored: `value-of-${k.name}`, read: `value-of-${k.name}` };
+    }
+}
 
-    it("declares in Pulumi.yaml exactly the keys index.ts reads, except the two secrets", () => {
-        const program = fs.readFileSync(path.join(REPO_ROOT, "index.ts"), "utf8");
-        const read = [...program.matchAll(/(?:config\.(?:get|require)\w*(?:<[^>]+>)?|optional)\("(\w+)"\)/g)].map((m) => m[1]);
-        expect([...new Set(read)].sort()).to.deep.equal([...declared, ...Object.keys(SECRET_KEYS)].sort());
+describe("configuration: one source (components/args.ts)", function () {
+    this.timeout(180_000); // the analyzer type-checks the component package once
+    let schema: ConfigKey[];
+    before(() => {
+        schema = deriveConfigSchema();
     });
 
-    it("gives every optional key the component's own default, so engine and component agree", () => {
+    it("derives every arg with its type, default and required-ness from the component", () => {
+        const byName = Object.fromEntries(schema.map((k) => [k.name, k]));
+        expect(byName.model).to.include({ type: "string", required: true, secret: false });
+        expect(byName.tensorParallelSize).to.include({ type: "integer", default: 1 });
+        expect(byName.gpuMemoryUtilization).to.include({ type: "number", default: 0.9 });
+        expect(byName.queueTarget, "5 but fractions allowed").to.include({ type: "number", default: 5 });
+        expect(byName.extraArgs).to.include({ type: "array", items: "string" });
+        expect(byName.hfToken).to.include({ secret: true, required: false });
+        expect(byName.apiKey).to.include({ secret: true });
         const componentDefaults: Record<string, unknown> = { ...DEFAULTS, ...SLO_DEFAULTS };
         for (const [key, value] of Object.entries(componentDefaults)) {
-            expect(schema[key]?.default, key).to.deep.equal(value);
+            expect(byName[key]?.default, key).to.deep.equal(value);
         }
-        const rest = declared.filter((k) => !(k in componentDefaults));
-        expect(Object.fromEntries(rest.map((k) => [k, schema[k].default]))).to.deep.equal({
-            model: undefined, modelRevision: undefined, // required
-            name: "vllm-server", // the program's component name
-            hfTokenSecretName: "", adapterNamespace: "", grafanaDashboardNamespace: "", // "" = unset
-        });
+        for (const k of schema) {
+            expect(k.description, `${k.name} has TSDoc`).to.match(/\S/);
+        }
     });
 
-    it("uses only declared keys in the stack files", () => {
+    it("cuts TSDoc to its first sentence, keeping abbreviations", () => {
+        expect(firstSentence("Node selector, e.g. `{a: b}`. Default none.")).to.equal("Node selector, e.g. `{a: b}`.");
+        expect(firstSentence("Fraction in (0, 1] (`--x`).\n Default 0.9.")).to.equal("Fraction in (0, 1] (`--x`).");
+    });
+
+    it("Pulumi.yaml declares exactly the derived keys (run `npm run docs:config` after changing an arg)", () => {
+        const text = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8");
+        expect(text).to.equal(renderPulumiYaml(text, schema));
+        const declared = declaredConfig(text);
+        expect(Object.keys(declared)).to.deep.equal(schema.map((k) => k.name));
+        expect(declared.hfToken).to.deep.include({ secret: true, default: "" });
+        expect(declared.maxReplicas).to.deep.include({ type: "integer", default: 8 });
+    });
+
+    it("the README table is rendered from the same schema", () => {
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        expect(readme).to.contain(renderSection(schema));
+    });
+
+    it("the stack files set only declared keys", () => {
+        const names = schema.map((k) => k.name);
         for (const stack of ["dev", "prod"]) {
             for (const key of Object.keys(stackConfig(stack))) {
-                expect(declared, `Pulumi.${stack}.yaml sets ${key}`).to.include(key);
+                expect(names, `Pulumi.${stack}.yaml sets ${key}`).to.include(key);
             }
         }
     });
 
-    it("is rendered into the README verbatim (run `npm run docs:config` after changing a key)", () => {
-        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-        expect(readme).to.contain(renderSection());
+    it("index.ts reads every declared key by its type, secrets as secret Outputs", async () => {
+        const config = Object.fromEntries(schema.map((k) => [k.name, sample(k).stored]));
+        const secrets = schema.filter((k) => k.secret).map((k) => k.name);
+        const { result } = await runWithMocks(() => readStackConfig(REPO_ROOT), config, secrets);
+        expect(Object.keys(result).sort()).to.deep.equal(schema.map((k) => k.name).sort());
+        for (const k of schema) {
+            const v = result[k.name];
+            if (k.secret) {
+                expect(await pulumi.isSecret(v as pulumi.Output<string>), k.name).to.equal(true);
+                expect(await valueOf(v as pulumi.Output<string>)).to.equal(sample(k).read);
+            } else {
+                expect(v, k.name).to.deep.equal(sample(k).read);
+            }
+        }
+    });
+
+    it("reads \"\" as unset, so the component's own default applies", async () => {
+        const { result } = await runWithMocks(() => readStackConfig(REPO_ROOT), { model: "m", adapterNamespace: "", hfToken: "" });
+        expect(result).to.deep.equal({ model: "m" });
+    });
+
+    it("lists every value of the wrong type, and refuses a secret set in plain text", async () => {
+        const error = await runWithMocks(() => readStackConfig(REPO_ROOT), { maxReplicas: "many", createNamespace: "yes", labels: "[1]", apiKey: "unencrypted-k3y" })
+            .then(() => undefined, (e) => e);
+        expect(error).to.be.instanceOf(StackConfigError);
+        const text = String(error.message);
+        for (const key of ["maxReplicas", "createNamespace", "labels", "apiKey"]) {
+            expect(text).to.contain(key);
+        }
+        expect(text).to.contain("pulumi config set --secret apiKey").and.not.contain("unencrypted-k3y");
+    });
+
+    it("passes undeclared keys on, so the component names the typo", async () => {
+        const error = await runProgram("dev", { maxReplica: 3 }).then(() => undefined, (e) => e);
+        expect(String(error)).to.match(/maxReplica: is not a VllmService arg; did you mean maxReplicas\?/);
+        expect(error.captured.all).to.deep.equal([]);
     });
 });
