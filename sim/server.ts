@@ -12,7 +12,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { SimConfig } from "./args";
 import { Engine } from "./engine";
 import { exposition, FinishReason, HttpMetrics, Registry } from "./metrics";
-import { chunk, effectiveMaxTokens, Endpoint, errorBody, fullResponse, parseRequest, RequestError, requestId, tokenText, usage, usageChunk } from "./openai";
+import { chunk, effectiveMaxTokens, Endpoint, errorBody, fullResponse, ParsedRequest, parseRequest, RequestError, requestId, tokenText, usage, usageChunk } from "./openai";
 
 /** The vLLM release the simulator imitates (GET /version). */
 export const SIMULATED_VLLM_VERSION = "0.11.0";
@@ -92,67 +92,76 @@ function readBody(req: IncomingMessage): Promise<string> {
     });
 }
 
+/** Reads and checks a generation request; throws RequestError for what vLLM answers with 4xx. */
+async function admitRequest(endpoint: Endpoint, req: IncomingMessage, config: SimConfig): Promise<{ r: ParsedRequest; maxTokens: number }> {
+    let body: unknown;
+    try {
+        body = JSON.parse(await readBody(req));
+    } catch (e) {
+        throw e instanceof RequestError ? e : new RequestError(400, "JSON decode error");
+    }
+    const r = parseRequest(endpoint, body);
+    if (r.model !== undefined && !config.servedModelNames.includes(r.model)) {
+        throw new RequestError(404, `The model \`${r.model}\` does not exist.`, "NotFoundError");
+    }
+    return { r, maxTokens: effectiveMaxTokens(r, config.maxModelLen) };
+}
+
+/** Hands the request to the engine and writes tokens as steps produce them (SSE or one JSON body). */
+function serve(endpoint: Endpoint, r: ParsedRequest, maxTokens: number, req: IncomingMessage, res: ServerResponse, deps: ServerDeps): void {
+    const { config, engine, state } = deps;
+    const head = { id: requestId(endpoint, req.headers["x-request-id"] as string | undefined), created: Math.floor(Date.now() / 1000), model: config.servedModelNames[0] };
+    const sse = (obj: unknown) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
+    let text = "";
+    let finished = false;
+    state.inFlight++;
+    if (r.stream) res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8" });
+    const abort = engine.add({
+        promptTokens: r.promptTokens,
+        maxTokens,
+        maxTokensParam: r.maxTokensParam,
+        ignoreEos: r.ignoreEos,
+        onToken: (i, final) => {
+            if (!r.stream) {
+                text += tokenText(i);
+                return;
+            }
+            // serving_chat.py sends the role chunk when the first output arrives; the last
+            // token's chunk carries finish_reason.
+            if (i === 0 && endpoint === "chat") sse(chunk(endpoint, head, { role: "assistant", content: "" }, null));
+            const u = r.continuousUsage ? usage(r.promptTokens, i + 1) : undefined;
+            sse(chunk(endpoint, head, { content: tokenText(i) }, final, u));
+        },
+        onFinish: (reason: FinishReason, generated: number) => {
+            finished = true;
+            state.inFlight--;
+            const u = usage(r.promptTokens, generated);
+            if (!r.stream) {
+                sendJson(res, 200, fullResponse(endpoint, head, text, reason, u));
+                return;
+            }
+            if (r.includeUsage) sse(usageChunk(endpoint, head, u));
+            res.end("data: [DONE]\n\n");
+        },
+    });
+    // The client went away: the request leaves the batch (vLLM aborts it).
+    res.on("close", () => {
+        if (finished) return;
+        finished = true;
+        state.inFlight--;
+        abort();
+    });
+}
+
 function generate(endpoint: Endpoint): Handler {
     return async (req, res, deps) => {
-        const { config, engine, state } = deps;
         try {
-            const raw = await readBody(req);
-            let body: unknown;
-            try {
-                body = JSON.parse(raw);
-            } catch {
-                throw new RequestError(400, "JSON decode error");
-            }
-            const r = parseRequest(endpoint, body);
-            if (r.model !== undefined && !config.servedModelNames.includes(r.model)) {
-                throw new RequestError(404, `The model \`${r.model}\` does not exist.`, "NotFoundError");
-            }
-            const maxTokens = effectiveMaxTokens(r, config.maxModelLen);
-            if (state.dead) {
+            const { r, maxTokens } = await admitRequest(endpoint, req, deps.config);
+            if (deps.state.dead) {
                 sendJson(res, 500, errorBody(500, "EngineCore encountered an issue. See stack trace (above) for the root cause.", "InternalServerError"));
                 return;
             }
-            const head = { id: requestId(endpoint, req.headers["x-request-id"] as string | undefined), created: Math.floor(Date.now() / 1000), model: config.servedModelNames[0] };
-            const sse = (obj: unknown) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
-            let text = "";
-            let finished = false;
-            state.inFlight++;
-            if (r.stream) res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8" });
-            const abort = engine.add({
-                promptTokens: r.promptTokens,
-                maxTokens,
-                maxTokensParam: r.maxTokensParam,
-                ignoreEos: r.ignoreEos,
-                onToken: (i, final) => {
-                    if (!r.stream) {
-                        text += tokenText(i);
-                        return;
-                    }
-                    // serving_chat.py sends the role chunk when the first output arrives; the
-                    // last token's chunk carries finish_reason.
-                    if (i === 0 && endpoint === "chat") sse(chunk(endpoint, head, { role: "assistant", content: "" }, null));
-                    const u = r.continuousUsage ? usage(r.promptTokens, i + 1) : undefined;
-                    sse(chunk(endpoint, head, { content: tokenText(i) }, final, u));
-                },
-                onFinish: (reason: FinishReason, generated: number) => {
-                    finished = true;
-                    state.inFlight--;
-                    const u = usage(r.promptTokens, generated);
-                    if (!r.stream) {
-                        sendJson(res, 200, fullResponse(endpoint, head, text, reason, u));
-                        return;
-                    }
-                    if (r.includeUsage) sse(usageChunk(endpoint, head, u));
-                    res.end("data: [DONE]\n\n");
-                },
-            });
-            res.on("close", () => {
-                if (!finished) {
-                    finished = true;
-                    state.inFlight--;
-                    abort();
-                }
-            });
+            serve(endpoint, r, maxTokens, req, res, deps);
         } catch (e) {
             if (!(e instanceof RequestError)) throw e;
             sendJson(res, e.status, errorBody(e.status, e.message, e.type));
