@@ -8,8 +8,8 @@ import { killAllSims, SimProcess, startSim, stopSim } from "../sim/simProcess";
 const KEY = "loadgen-test-key";
 /** 760 characters = 190 tokens, + 7 for the chat template = 197 prompt tokens in the simulator. */
 const PROMPT = "p".repeat(760);
-const PREFILL_MS_PER_TOKEN = 1;
-const DECODE_MS = 20;
+const PREFILL_MS_PER_TOKEN = 2;
+const DECODE_MS = 50;
 const EXPECTED_TTFT_MS = 197 * PREFILL_MS_PER_TOKEN;
 
 describe("load generator against real simulator processes", function () {
@@ -44,9 +44,10 @@ describe("load generator against real simulator processes", function () {
         expect(s.failed, JSON.stringify(s.failures)).to.equal(0);
         const counts = sims.map((sim) => s.perEndpoint[sim.url] ?? 0);
         expect(Math.min(...counts)).to.be.at.least(0.3 * (counts[0] + counts[1]));
-        // Tolerance: -5 % / +60 ms (HTTP and timer overhead; two requests occasionally share a step).
-        expect(s.ttftP50Ms).to.be.within(EXPECTED_TTFT_MS * 0.95, EXPECTED_TTFT_MS + 60);
-        expect(s.itlP50Ms).to.be.within(DECODE_MS * 0.95, DECODE_MS + 10);
+        // Tolerance of the medians: -5 % / +100 ms for TTFT, -5 % / +25 ms for ITL (HTTP and timer overhead
+        // on a busy 2-core machine; two requests occasionally share a step).
+        expect(s.ttftP50Ms).to.be.within(EXPECTED_TTFT_MS * 0.95, EXPECTED_TTFT_MS + 100);
+        expect(s.itlP50Ms).to.be.within(DECODE_MS * 0.95, DECODE_MS + 25);
         expect(result.requests.every((r) => r.tokens === 6)).to.equal(true);
         expect(lines.length).to.be.at.least(3);
         expect(lines[lines.length - 1]).to.match(/TTFT p50 \d+ ms p95 \d+ ms \| ok \d+ failed 0/);

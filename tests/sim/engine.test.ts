@@ -39,19 +39,20 @@ describe("vLLM simulator: scheduler and engine metrics", function () {
     });
 
     it("observes TTFT, inter-token latency and e2e in the buckets the knobs imply; finished_reason by cause", async () => {
-        // 400 characters = 100 prompt tokens x 2 ms = 200 ms TTFT; 60 ms per decode step.
-        const sim = await startSim(["--served-model-name=m", "--sim-prefill-ms-per-token=2", "--sim-decode-ms-per-token=60", "--sim-output-tokens=4"]);
+        // 400 characters = 100 prompt tokens x 3 ms = 300 ms TTFT; 320 ms per decode step. The values sit
+        // at least 50 ms inside their buckets (timers never fire early, but late on a busy machine).
+        const sim = await startSim(["--served-model-name=m", "--sim-prefill-ms-per-token=3", "--sim-decode-ms-per-token=320", "--sim-output-tokens=4"]);
         sims.push(sim);
         expect(await complete(sim.url, { prompt: "p".repeat(400), max_tokens: 3 })).to.equal(200);
         expect(await complete(sim.url, { prompt: "p".repeat(400) })).to.equal(200);
         const m = await scrape(sim.url);
         const ttft = buckets(m, "vllm:time_to_first_token_seconds");
-        expect([ttft["0.1"], ttft["0.25"], ttft["+Inf"]]).to.deep.equal([0, 2, 2]); // 0.2 s lands in (0.1, 0.25]
+        expect([ttft["0.25"], ttft["0.5"], ttft["+Inf"]]).to.deep.equal([0, 2, 2]); // 0.3 s lands in (0.25, 0.5]
         const itl = buckets(m, "vllm:inter_token_latency_seconds");
-        expect([itl["0.05"], itl["0.075"], itl["+Inf"]]).to.deep.equal([0, 5, 5]); // 2 + 3 gaps of 0.06 s
+        expect([itl["0.3"], itl["0.4"], itl["+Inf"]]).to.deep.equal([0, 5, 5]); // 2 + 3 gaps of 0.32 s
         expect(buckets(m, "vllm:time_per_output_token_seconds")).to.deep.equal(itl);
-        const e2e = buckets(m, "vllm:e2e_request_latency_seconds"); // 0.2 + 2 x 0.06 = 0.32 s, 0.2 + 3 x 0.06 = 0.38 s
-        expect([e2e["0.3"], e2e["0.5"]]).to.deep.equal([0, 2]);
+        const e2e = buckets(m, "vllm:e2e_request_latency_seconds"); // 0.3 + 2 x 0.32 = 0.94 s, 0.3 + 3 x 0.32 = 1.26 s
+        expect([e2e["0.8"], e2e["1.5"]]).to.deep.equal([0, 2]);
         expect(sample(m, "vllm:request_success_total", { ...LABELS, finished_reason: "length" })).to.equal(1);
         expect(sample(m, "vllm:request_success_total", { ...LABELS, finished_reason: "stop" })).to.equal(1);
         expect(sample(m, "vllm:request_success_total", { ...LABELS, finished_reason: "abort" })).to.equal(0);
