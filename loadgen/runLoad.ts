@@ -89,6 +89,7 @@ class Run {
     /** Outcomes of requests still streaming (filled in as chunks arrive). */
     readonly streaming = new Set<RequestOutcome>();
     private next = 0;
+    private ticking = false;
 
     constructor(readonly opts: LoadOptions) {}
 
@@ -109,7 +110,18 @@ class Run {
         }
     }
 
-    async tick(): Promise<void> {
+    /** A periodic tick is skipped while the previous one still waits for `observe`. */
+    async tick(periodic = false): Promise<void> {
+        if (periodic && this.ticking) return;
+        this.ticking = true;
+        try {
+            await this.observeAndRecord();
+        } finally {
+            this.ticking = false;
+        }
+    }
+
+    private async observeAndRecord(): Promise<void> {
         let observed: Observation = {};
         try {
             observed = (await this.opts.observe?.()) ?? {};
@@ -203,7 +215,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     await run.refreshEndpoints();
     await run.tick();
     const refresher = setInterval(() => void run.refreshEndpoints(), 1000);
-    const ticker = setInterval(() => void run.tick(), (opts.tickSeconds ?? 3) * 1000);
+    const ticker = setInterval(() => void run.tick(true), (opts.tickSeconds ?? 3) * 1000);
     try {
         await Promise.all(Array.from({ length: opts.concurrency }, () => worker(run, opts.seconds, maxRequests)));
     } finally {
