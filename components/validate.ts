@@ -37,7 +37,7 @@ export function validateArgs(resourceName: string, args: VllmServiceArgs): VllmM
     p.list.push(...unknownArgProblems(args));
     const a = { ...DEFAULTS, ...definedOnly(args) } as Defaulted;
 
-    const name = p.dns1035("name", a.name ?? resourceName);
+    const name = p.dns1035("name", a.name === undefined ? resourceName : a.name);
     const namespace = p.dns1123("namespace", a.namespace);
     const userLabels = p.labels("labels", a.labels);
     p.boolean("createNamespace", a.createNamespace);
@@ -192,7 +192,7 @@ function checkAutoscaling(p: Problems, a: Defaulted): void {
     p.integer("scaleDownStabilizationSeconds", a.scaleDownStabilizationSeconds, 0, 3600, "the API server's limit for a stabilization window");
 }
 
-/** Drops keys set to undefined so they do not overwrite defaults. */
+/** Drops keys set to undefined or null (unset, as the SLO settings read them) so they do not overwrite defaults. */
 function definedOnly<T extends object>(o: T): Partial<T> {
-    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
 }

@@ -62,21 +62,23 @@ describe("VllmService NetworkPolicy (mocks)", () => {
 describe("secrets given as Outputs (mocks)", () => {
     /**
      * Runs the component and collects the first failure. A failed registration surfaces as
-     * unhandled rejections (the engine turns the first into the program's error), so they are
-     * caught until none has come for 300 ms (3 s at most).
+     * unhandled rejections (the engine turns the first into the program's error): they are caught
+     * until the first has come and none for 300 ms more, or for `quietMs` when none is expected
+     * (10 s at most either way).
      */
-    async function attempt(args: Partial<VllmServiceArgs>) {
+    async function attempt(args: Partial<VllmServiceArgs>, expectFailure: boolean) {
         let caught: unknown;
-        let last = Date.now();
+        let last = 0;
         const onReject = (e: unknown) => {
             caught = caught ?? e;
             last = Date.now();
         };
         process.on("unhandledRejection", onReject);
         try {
+            const started = Date.now();
             const { captured } = await runWithMocks(() => new VllmService("vllm-server", { ...BASE, ...args }));
-            const deadline = Date.now() + 3000;
-            while (Date.now() - last < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+            const done = () => (expectFailure ? caught !== undefined && Date.now() - last >= 300 : Date.now() - started >= 1000);
+            while (!done() && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
             return { captured, caught };
         } finally {
             process.off("unhandledRejection", onReject);
@@ -85,7 +87,7 @@ describe("secrets given as Outputs (mocks)", () => {
 
     for (const [key, value] of [["apiKey", "  "], ["hfToken", ""]] as const) {
         it(`a blank ${key} from config fails with the component's error and registers no child`, async () => {
-            const { captured, caught } = await attempt({ [key]: pulumi.secret(value) });
+            const { captured, caught } = await attempt({ [key]: pulumi.secret(value) }, true);
             expect(caught).to.be.instanceOf(VllmServiceArgsError);
             expect(String(caught)).to.match(new RegExp(`invalid VllmService "vllm-server"[\\s\\S]*${key}: is empty or blank`));
             expect(captured.resources.map((r: { type: string }) => r.type)).to.deep.equal([]);
@@ -93,7 +95,7 @@ describe("secrets given as Outputs (mocks)", () => {
     }
 
     it("a valid secret Output creates the Secret and every other child", async () => {
-        const { captured, caught } = await attempt({ apiKey: pulumi.secret("sk-valid"), hfToken: pulumi.secret("hf_valid") });
+        const { captured, caught } = await attempt({ apiKey: pulumi.secret("sk-valid"), hfToken: pulumi.secret("hf_valid") }, false);
         expect(caught).to.equal(undefined);
         expect(captured.ofType("kubernetes:core/v1:Secret")).to.have.length(2);
         expect(captured.ofType(NP)).to.have.length(1);
