@@ -9,6 +9,7 @@ import type {
     EnforcementLevel,
     PolicyPackConfig,
     PolicyResource,
+    ResourceValidation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     StackValidationArgs,
@@ -91,19 +92,26 @@ const noTypeChecks = {
     asType: () => undefined,
 };
 
+/** What the engine reports for an exception a validation throws (or rejects with). */
+function caught(policy: AnyPolicy, out: Violation[], e: unknown): void {
+    if (e instanceof UnknownValueError) {
+        out.push({ policy: policy.name, enforcementLevel: "advisory", message: `can't run policy '${policy.name}' during preview: ${e.message}` });
+    } else if (!(e instanceof NotApplicable)) {
+        throw new Error(`Error validating resource with policy '${policy.name}': ${(e as Error)?.stack ?? e}`);
+    }
+}
+
 /**
  * Runs a validation like the engine does: an unknown value (preview) downgrades to an
  * advisory "can't run during preview"; `notApplicable()` ends it without a violation.
+ * Synchronous validations (all of this pack's) return no promise, so none is awaited.
  */
-async function guarded(policy: AnyPolicy, level: EnforcementLevel, out: Violation[], run: () => Promise<void> | void): Promise<void> {
+function guarded(policy: AnyPolicy, out: Violation[], run: () => Promise<void> | void): Promise<void> | void {
     try {
-        await run();
+        const r = run();
+        if (r && typeof (r as Promise<void>).then === "function") return (r as Promise<void>).catch(e => caught(policy, out, e));
     } catch (e) {
-        if (e instanceof UnknownValueError) {
-            out.push({ policy: policy.name, enforcementLevel: "advisory", message: `can't run policy '${policy.name}' during preview: ${e.message}` });
-        } else if (!(e instanceof NotApplicable)) {
-            throw new Error(`Error validating resource with policy '${policy.name}': ${(e as Error)?.stack ?? e}`);
-        }
+        caught(policy, out, e);
     }
 }
 
@@ -118,14 +126,26 @@ export interface RunOptions {
 
 const propsFor = (props: Record<string, any>, opts: RunOptions) => (opts.manifests ? props : unknownCheckingProxy(props));
 
-/** Runs one resource policy on one resource; returns its violations. */
-export async function validateResource(policy: ResourceValidationPolicy, resource: PolicyInput, config: PolicyPackConfig = {}, opts: RunOptions = {}): Promise<Violation[]> {
+/** A resource policy with its level and config resolved once for a whole run. */
+interface Prepared {
+    policy: ResourceValidationPolicy;
+    level: EnforcementLevel;
+    getConfig: ReturnType<typeof getConfigFun>;
+    validations: ResourceValidation[];
+}
+
+function prepare(policy: ResourceValidationPolicy, config: PolicyPackConfig): Prepared | undefined {
     const level = enforcementLevelOf(policy, config);
-    if (level === "disabled" || !policy.validateResource) return [];
-    const out: Violation[] = [];
-    const report = (message: string) => out.push({ policy: policy.name, enforcementLevel: level, message, resource });
+    if (level === "disabled" || !policy.validateResource) return undefined;
     const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
-    for (const validation of validations) {
+    return { policy, level, getConfig: getConfigFun(policy, config), validations };
+}
+
+/** Runs a prepared policy on one resource, adding its violations to `out`. */
+function runPrepared(p: Prepared, resource: PolicyInput, opts: RunOptions, out: Violation[]): Promise<void> | void {
+    const report = (message: string) => out.push({ policy: p.policy.name, enforcementLevel: p.level, message, resource });
+    const pending: Promise<void>[] = [];
+    for (const validation of p.validations) {
         const args: ResourceValidationArgs = {
             type: resource.type,
             name: resource.name,
@@ -133,12 +153,21 @@ export async function validateResource(policy: ResourceValidationPolicy, resourc
             props: propsFor(resource.props, opts),
             opts: noOptions,
             stackTags: new Map(),
-            getConfig: getConfigFun(policy, config),
+            getConfig: p.getConfig,
             notApplicable,
             ...noTypeChecks,
         };
-        await guarded(policy, level, out, () => validation(args, report));
+        const r = guarded(p.policy, out, () => validation(args, report));
+        if (r) pending.push(r);
     }
+    if (pending.length) return Promise.all(pending).then(() => undefined);
+}
+
+/** Runs one resource policy on one resource; returns its violations. */
+export async function validateResource(policy: ResourceValidationPolicy, resource: PolicyInput, config: PolicyPackConfig = {}, opts: RunOptions = {}): Promise<Violation[]> {
+    const p = prepare(policy, config);
+    const out: Violation[] = [];
+    if (p) await runPrepared(p, resource, opts, out);
     return out;
 }
 
@@ -160,17 +189,18 @@ export async function validateStack(policy: StackValidationPolicy, resources: Po
         ...noTypeChecks,
     }));
     const args: StackValidationArgs = { resources: policyResources, stackTags: new Map(), getConfig: getConfigFun(policy, config), notApplicable };
-    await guarded(policy, level, out, () => policy.validateStack(args, report));
+    await guarded(policy, out, () => policy.validateStack(args, report));
     return out;
 }
 
 /** Runs every policy: resource policies on each resource, then stack policies on all of them. */
 export async function runPolicies(policies: readonly AnyPolicy[], resources: PolicyInput[], config: PolicyPackConfig = {}, opts: RunOptions = {}): Promise<Violation[]> {
     const out: Violation[] = [];
-    const resourcePolicies = policies.filter(isResourcePolicy);
+    const prepared = policies.filter(isResourcePolicy).flatMap(p => prepare(p, config) ?? []);
     for (const resource of resources) {
-        for (const p of resourcePolicies) {
-            out.push(...(await validateResource(p, resource, config, opts)));
+        for (const p of prepared) {
+            const pending = runPrepared(p, resource, opts, out);
+            if (pending) await pending;
         }
     }
     for (const p of policies.filter(isStackPolicy)) {

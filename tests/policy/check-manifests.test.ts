@@ -6,6 +6,9 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { generateManifests } from "../../bench/check-manifests/generate";
+import { parseExactly } from "../../scripts/check-manifests/read";
+import { parseManifestText } from "../../scripts/check-manifests";
 import { REPO_ROOT } from "./support";
 
 const F = (name: string) => path.join("tests", "fixtures", name);
@@ -106,5 +109,22 @@ describe("check-manifests CLI", function () {
         expect(r.stderr).to.include("0 violation(s), 0 mandatory, in 8 object(s) from 2 file(s); 3 not inspected");
         expect(r.stderr).to.include("not inspected: Model/llama-3.1-8b-instruct-l4, RayService/llm-serve, InferencePool/vllm-llama3-8b-instruct");
         expect(r.stderr, "a ConfigMap with a Jinja template is neither uninspected nor Helm").not.to.match(/ConfigMap|Helm/);
+    });
+});
+
+describe("check-manifests parsing: the fast pass (js-yaml) and the exact pass (yaml) agree", () => {
+    const read = (name: string) => fs.readFileSync(path.join(REPO_ROOT, F(name)), "utf8");
+
+    it("on every fixture and on the benchmark's generated input", () => {
+        const texts: Array<[string, string]> = fs.readdirSync(path.join(REPO_ROOT, "tests", "fixtures")).filter(f => f.endsWith(".yaml")).map(f => [f, read(f)]);
+        texts.push(["generated", generateManifests(20).text]);
+        let fast = 0;
+        for (const [name, text] of texts) {
+            const exact = parseExactly(text, name);
+            const either = parseManifestText(text, name);
+            expect({ ...either, resources: either.resources.map(r => r.props) }, name).to.deep.equal({ ...exact, resources: exact.resources.map(r => r.props) });
+            if (!/[{[,]\s*[{[]/.test(text)) fast++;
+        }
+        expect(fast, "texts that take the fast pass").to.be.greaterThan(10);
     });
 });
