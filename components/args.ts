@@ -18,14 +18,17 @@ export interface VllmServiceArgs extends SloArgs {
     namespace?: string;
     /** Create the namespace as part of the stack. Default `false`: most platforms own their namespaces. */
     createNamespace?: boolean;
-    /** Extra labels on every object (selectors never change: they are immutable on a Deployment). */
+    /**
+     * Extra labels on every object (selectors never change: they are immutable on a Deployment). Keys are
+     * `[prefix/]name` with a DNS-subdomain prefix, as the API server requires. Default none.
+     */
     labels?: { [key: string]: string };
 
     // --- Engine ---------------------------------------------------------------------
 
     /**
-     * vLLM image. Must be pinned by a version tag or a `@sha256:` digest; `latest`, no tag or a
-     * placeholder is an error. Default `vllm/vllm-openai:v0.11.0`, the version the SLO rules' metric names come from.
+     * vLLM image: a valid reference (lower-case repository, no whitespace) pinned by a version tag or a
+     * `@sha256:` digest; `latest`, no tag or a placeholder is an error. Default `vllm/vllm-openai:v0.11.0`, the version the SLO rules' metric names come from.
      */
     image?: string;
     /** Hugging Face model id or local path passed as `--model`. Required. */
@@ -48,7 +51,13 @@ export interface VllmServiceArgs extends SloArgs {
     maxModelLen?: number;
     /** Fraction of each GPU's memory vLLM may use, in (0, 1] (`--gpu-memory-utilization`). Default 0.9. */
     gpuMemoryUtilization?: number;
-    /** Further vLLM flags, appended verbatim. Flags this component sets itself are rejected here. Default none. */
+    /**
+     * Further vLLM flags, appended verbatim, one flag or value per item. Refused, in any spelling vLLM
+     * accepts (`--api_key`, `--served`, `--flag=value` or `--flag value`): the flags this component sets
+     * itself (`--model`, `--revision`, `--served-model-name`, `--max-model-len`, `--gpu-memory-utilization`,
+     * parallelism, `--port`, `--host`, `--api-key`) and `--disable-log-stats` (no metrics: HPA and SLOs go blind).
+     * Default none.
+     */
     extraArgs?: string[];
 
     // --- Pod ------------------------------------------------------------------------
@@ -66,7 +75,8 @@ export interface VllmServiceArgs extends SloArgs {
     /**
      * Seconds a replica may take from start to `/health` answering: the startup probe's budget,
      * the Deployment's progress deadline and how long `pulumi up` waits for the rollout all follow it.
-     * Big weights load slowly; raise it for 70B-class models. Default 1800.
+     * Big weights load slowly; raise it for 70B-class models. 30 to 2147483347 (the progress deadline,
+     * this plus 300, is int32). Default 1800.
      */
     startupTimeoutSeconds?: number;
 
@@ -74,17 +84,19 @@ export interface VllmServiceArgs extends SloArgs {
 
     /**
      * Hugging Face token for gated models; stored in a Secret and mounted as `HF_TOKEN` and
-     * `HUGGING_FACE_HUB_TOKEN`. Set it with `pulumi config set --secret hfToken`. Default none (public models).
+     * `HUGGING_FACE_HUB_TOKEN`. Set it with `pulumi config set --secret hfToken`; blank or
+     * whitespace-padded values are refused. Default none (public models).
      */
     hfToken?: pulumi.Input<string>;
     /** Use this existing Secret for the Hugging Face token instead of creating one. Default none. */
     hfTokenSecretName?: string;
-    /** Key inside the token Secret. Default `token`. */
+    /** Key inside the token Secret (a Secret data key: `[-._a-zA-Z0-9]`, at most 253, not `.`/`..`). Default `token`. */
     hfTokenSecretKey?: string;
     /** Protect the OpenAI endpoint with an API key (`VLLM_API_KEY`), exported as a secret output. Default `true`. */
     apiKeyEnabled?: boolean;
     /**
      * The API key to use, e.g. one your gateway already holds (`pulumi config set --secret apiKey`).
+     * Blank or whitespace-padded values are refused (vLLM treats an empty key as no authentication).
      * Default: a random 48-character key generated once and kept in state (encrypted).
      */
     apiKey?: pulumi.Input<string>;
@@ -114,7 +126,7 @@ export interface VllmServiceArgs extends SloArgs {
     serviceMonitorEnabled?: boolean;
     /** Labels your Prometheus selects ServiceMonitors (and PrometheusRules) by. Default `{release: kube-prom}`. */
     serviceMonitorLabels?: { [key: string]: string };
-    /** Scrape interval (Prometheus duration). Default `15s`. */
+    /** Scrape interval, as the Prometheus Operator's CRD accepts it: units largest first, each once (`1m30s`, not `30s1m`). Default `15s`. */
     scrapeInterval?: string;
     /** Create the HPA on `vllm:num_requests_waiting`. Default `true`. */
     autoscalingEnabled?: boolean;
