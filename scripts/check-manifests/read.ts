@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CORE_SCHEMA, loadAll } from "js-yaml";
-import { isCollection, isPair, LineCounter, parseAllDocuments, visit } from "yaml";
+import type * as Yaml from "yaml";
 import { kubeObject, pulumiType } from "@vllm-pulumi/kube-parser";
 import type { PolicyInput } from "../../policy/runPolicies";
 
@@ -99,6 +99,8 @@ function objectsOf(value: any, i: number, source: string, result: FileResult): b
 
 /** The exact pass: the yaml package's document AST, with line numbers for every warning. */
 export function parseExactly(text: string, source: string): FileResult {
+    // Loaded here, not at start-up: most runs never need it, and it costs more to load than js-yaml.
+    const { isCollection, isPair, LineCounter, parseAllDocuments, visit }: typeof Yaml = require("yaml");
     const result: FileResult = { file: source, resources: [], warnings: [] };
     const lines = new LineCounter();
     // logLevel "error": the library would print its warnings itself (process.emitWarning).
