@@ -76,7 +76,7 @@ function main(): void {
     const engineMetrics = config.disableLogStats ? undefined : new EngineMetrics(registry, config.servedModelNames[0], config.maxModelLen);
     const engine = new Engine(config, config.knobs, engineMetrics && ((s) => engineMetrics.record(s)));
     const state: ServerState = { dead: false, inFlight: 0 };
-    const server = createSimServer({ config, engine, registry, http, state, log });
+    const { server, drain } = createSimServer({ config, engine, registry, http, state, log });
     const where = `http://${config.host ?? "0.0.0.0"}:${config.port}`;
     log(`vllm-sim ${SIMULATED_VLLM_VERSION}: a SIMULATOR of vLLM's OpenAI server (no model, no GPU). pid ${process.pid}`);
     log(
@@ -102,14 +102,12 @@ function main(): void {
         stopping = true;
         clearTimeout(loading);
         log(`${signal}: shutting down (waiting for ${state.inFlight} in-flight requests)`);
-        server.close(() => {
+        if (!server.listening) process.exit(0);
+        void drain().then(() => {
             engine.stop();
             log("Shutdown complete.");
             process.exit(0);
         });
-        // Keep-alive sockets turn idle as in-flight responses end; close them so close() completes.
-        setInterval(() => server.closeIdleConnections(), 200).unref();
-        if (!server.listening) process.exit(0);
     };
     process.on("SIGTERM", () => stop("SIGTERM"));
     process.on("SIGINT", () => stop("SIGINT"));

@@ -7,6 +7,7 @@
  * the instrumentator sees the request and is not counted in `http_requests_total`.
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
+import { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { SimConfig } from "./args";
@@ -212,24 +213,56 @@ function dispatch(path: string, req: IncomingMessage, res: ServerResponse, deps:
     return path;
 }
 
-export function createSimServer(deps: ServerDeps): Server {
+function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): void {
     const { config, http, log } = deps;
-    return createServer((req, res) => {
-        const started = performance.now();
-        let path = (req.url ?? "/").split("?")[0];
-        if (config.rootPath && path.startsWith(config.rootPath)) path = path.slice(config.rootPath.length) || "/";
-        res.on("finish", () => log(`INFO:     ${req.socket.remoteAddress}:${req.socket.remotePort} - "${req.method} ${req.url} HTTP/${req.httpVersion}" ${res.statusCode}`));
-        if (config.apiKeys.length > 0 && req.method !== "OPTIONS" && path.startsWith("/v1") && !authorised(req.headers.authorization, config.apiKeys)) {
-            sendJson(res, 401, { error: "Unauthorized" });
-            return;
-        }
-        const handler = dispatch(path, req, res, deps);
-        if (EXCLUDED_HANDLERS.has(handler)) return;
-        res.on("close", () => {
-            const seconds = (performance.now() - started) / 1000;
-            const inBytes = Number(req.headers["content-length"] ?? 0) || 0;
-            const outBytes = Number(res.getHeader("content-length") ?? 0) || 0;
-            http.observe(req.method ?? "GET", res.statusCode, handler, seconds, inBytes, outBytes);
-        });
+    const started = performance.now();
+    let path = (req.url ?? "/").split("?")[0];
+    if (config.rootPath && path.startsWith(config.rootPath)) path = path.slice(config.rootPath.length) || "/";
+    res.on("finish", () => log(`INFO:     ${req.socket.remoteAddress}:${req.socket.remotePort} - "${req.method} ${req.url} HTTP/${req.httpVersion}" ${res.statusCode}`));
+    if (config.apiKeys.length > 0 && req.method !== "OPTIONS" && path.startsWith("/v1") && !authorised(req.headers.authorization, config.apiKeys)) {
+        sendJson(res, 401, { error: "Unauthorized" });
+        return;
+    }
+    const handler = dispatch(path, req, res, deps);
+    if (EXCLUDED_HANDLERS.has(handler)) return;
+    res.on("close", () => {
+        const seconds = (performance.now() - started) / 1000;
+        const inBytes = Number(req.headers["content-length"] ?? 0) || 0;
+        const outBytes = Number(res.getHeader("content-length") ?? 0) || 0;
+        http.observe(req.method ?? "GET", res.statusCode, handler, seconds, inBytes, outBytes);
     });
+}
+
+export interface SimServer {
+    server: Server;
+    /**
+     * Graceful stop (uvicorn's): stop accepting, close idle keep-alive connections, let in-flight
+     * responses (streams included) finish, then close their connections. Resolves when all are closed.
+     */
+    drain(): Promise<void>;
+}
+
+export function createSimServer(deps: ServerDeps): SimServer {
+    const sockets = new Set<Socket>();
+    const busy = new Set<Socket>();
+    let draining = false;
+    const server = createServer((req, res) => {
+        busy.add(req.socket);
+        res.on("close", () => {
+            busy.delete(req.socket);
+            if (draining) req.socket.end();
+        });
+        handle(req, res, deps);
+    });
+    server.on("connection", (socket: Socket) => {
+        sockets.add(socket);
+        socket.on("close", () => sockets.delete(socket));
+    });
+    const drain = () =>
+        new Promise<void>((resolve) => {
+            draining = true;
+            server.close(() => resolve());
+            for (const socket of sockets) if (!busy.has(socket)) socket.end();
+        });
+    return { server, drain };
 }

@@ -96,9 +96,22 @@ describe("vLLM simulator: start-up and command line", function () {
         expect(sim.output()).to.contain("SIMULATOR");
     });
 
-    it("stops gracefully on SIGTERM (exit 0)", async () => {
-        const sim = await startSim([]);
-        expect(await stopSim(sim)).to.equal(0);
+    it("stops gracefully on SIGTERM: refuses new connections, finishes in-flight streams, exits 0", async () => {
+        const sim = await startSim(["--sim-decode-ms-per-token=50", "--sim-output-tokens=20"]);
+        sims.push(sim);
+        const res = await fetch(`${sim.url}/v1/completions`, { method: "POST", body: JSON.stringify({ prompt: "x", stream: true }) });
+        const body = res.text();
+        await new Promise((r) => setTimeout(r, 200));
+        const exited = new Promise((resolve) => sim.child.once("exit", resolve));
+        process.kill(sim.child.pid!, "SIGTERM");
+        await new Promise((r) => setTimeout(r, 100));
+        const late = await fetch(`${sim.url}/health`).then(
+            (r) => r.status,
+            (e: { cause?: { code?: string } }) => e.cause?.code,
+        );
+        expect(late).to.equal("ECONNREFUSED");
+        expect((await body).endsWith("data: [DONE]\n\n")).to.equal(true);
+        expect(await exited).to.equal(0);
     });
 
     it("injects faults: /health 503 after --sim-health-fail-after-seconds, exit 1 after --sim-crash-after-seconds", async () => {
