@@ -94,6 +94,16 @@ describe("vLLM simulator: start-up and command line", function () {
         expect(version.version).to.equal("0.11.0");
         expect(version.simulator).to.match(/simulator/i);
         expect(sim.output()).to.contain("SIMULATOR");
+        // vLLM 0.11's default for the OpenAI server on a GPU under 70 GiB (elasticity notes §7).
+        expect(sim.output()).to.contain("max_num_seqs=256");
+    });
+
+    it("takes knobs from VLLM_SIM_* env vars, flags winning", async () => {
+        const sim = await startSim(["--sim-output-tokens=3"], { VLLM_SIM_OUTPUT_TOKENS: "9", VLLM_SIM_DECODE_MS_PER_TOKEN: "1" });
+        sims.push(sim);
+        const body = (await (await fetch(`${sim.url}/v1/completions`, { method: "POST", body: JSON.stringify({ prompt: "x" }) })).json()) as { usage: { completion_tokens: number } };
+        expect(body.usage.completion_tokens).to.equal(3);
+        expect(sim.output()).to.contain('"decodeMsPerToken":1,');
     });
 
     it("stops gracefully on SIGTERM: refuses new connections, finishes in-flight streams, exits 0", async () => {
