@@ -1,73 +1,109 @@
 /**
- * `npm run bench`: how much `pulumi preview` of the dev stack costs over the engine's floor
- * (an empty TypeScript program), and what the policy pack adds. All measured in one run,
- * side by side, against the local control plane (or KUBECONFIG), medians of N runs.
+ * `npm run bench`: the waits users and reviewers pay, measured side by side in one run on a quiet
+ * machine and printed with their command, machine and date (also saved as report.md under
+ * .cache/bench/<date>/ with the logs):
+ *   - `pulumi preview` of the dev stack against an empty program (the engine's floor), what the
+ *     policy pack adds, and the cost of scale (1, 5, 20 VllmServices in one stack);
+ *   - check-manifests: start-up, throughput and memory, side by side with conftest
+ *     (scripts/bench-check-manifests.ts);
+ *   - `npm run test:unit`, and the whole `npm test` without the elasticity-loop tests.
+ * It refuses to run next to a cluster or Pulumi engine it did not start, and stops by PID what
+ * it started (also on failure or Ctrl-C).
  *
- *   npm run bench [-- --runs 5]
+ *   npm run bench [-- --runs 3] [--skip previews|check-manifests|test-unit|npm-test]...
  */
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ensureClusterToolchain, startCluster, stopCluster } from "./local-cluster";
-import { PulumiWorkspace } from "./pulumi-workspace";
+import { parseArgs } from "util";
+import { measureCheckManifests } from "./bench/checkManifests";
+import { assertQuietEnvironment } from "./bench/environment";
+import { describeMachine, loadAverage } from "./bench/machine";
+import { measurePreviews } from "./bench/previews";
+import { renderReport, Section } from "./bench/report";
+import { measureNpmTest, measureUnitTests } from "./bench/testSuite";
+import { ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "./local-cluster";
 import { REPO_ROOT, toolchainEnv } from "./toolchain";
 
-const POLICY_PACK = path.join(REPO_ROOT, "policy");
+const SECTIONS = ["previews", "check-manifests", "test-unit", "npm-test"] as const;
+type SectionName = (typeof SECTIONS)[number];
+const USAGE = `usage: npm run bench [-- --runs N] [--skip ${SECTIONS.join("|")}]...`;
 
-function median(xs: number[]): number {
-    const s = [...xs].sort((a, b) => a - b);
-    return s[Math.floor(s.length / 2)];
+interface Options {
+    runs: number;
+    skip: Set<SectionName>;
 }
 
-async function timePreview(ws: PulumiWorkspace, args: string[], runs: number): Promise<number> {
-    await ws.must(["preview", ...args]); // warm-up: plugin start-up caches, ts-node cache
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-        const start = process.hrtime.bigint();
-        await ws.must(["preview", ...args]);
-        times.push(Number(process.hrtime.bigint() - start) / 1e9);
+function parseOptions(argv: string[]): Options {
+    const { values } = parseArgs({ args: argv, options: { runs: { type: "string" }, skip: { type: "string", multiple: true } } });
+    const runs = values.runs === undefined ? 3 : Number(values.runs);
+    if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
+        throw new Error(`--runs must be a whole number from 1 to 20, got ${JSON.stringify(values.runs)}`);
     }
-    return median(times);
-}
-
-async function main(): Promise<void> {
-    const runsArg = process.argv.indexOf("--runs");
-    const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
-    const env = toolchainEnv();
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-pulumi-bench-"));
-    let kubeconfig = process.env.KUBECONFIG;
-    const stateDir = path.join(tmp, "cluster");
-    if (!kubeconfig) {
-        const binDirs = ensureClusterToolchain({ binDirs: (env.PATH ?? "").split(path.delimiter) });
-        kubeconfig = (await startCluster({ binDirs, stateDir, reuse: false })).kubeconfig;
-    }
-    try {
-        const empty = new PulumiWorkspace({ dir: path.join(tmp, "empty"), programDir: path.join(__dirname, "bench-empty-program"), kubeconfig });
-        const dev = new PulumiWorkspace({ dir: path.join(tmp, "dev"), kubeconfig });
-        await empty.selectStack("bench");
-        await dev.selectStack("dev");
-        // No pulumi-random provider can be built here (tools/README.md): supply the API key.
-        await dev.setSecret("apiKey", crypto.randomBytes(24).toString("base64url"));
-
-        const floor = await timePreview(empty, [], runs);
-        const plain = await timePreview(dev, [], runs);
-        const withPack = await timePreview(dev, ["--policy-pack", POLICY_PACK], runs);
-
-        const cpus = os.cpus();
-        console.log(`pulumi preview, median of ${runs} runs after a warm-up (${cpus.length} x ${cpus[0]?.model ?? "cpu"}, Node ${process.version})`);
-        console.log(`  empty TypeScript program (engine floor)   ${floor.toFixed(2)} s`);
-        console.log(`  dev stack                                 ${plain.toFixed(2)} s   ${(plain / floor).toFixed(2)}x the floor`);
-        console.log(`  dev stack --policy-pack policy            ${withPack.toFixed(2)} s   ${(withPack / plain).toFixed(2)}x without the pack`);
-    } finally {
-        if (!process.env.KUBECONFIG) {
-            await stopCluster({ stateDir });
+    const skip = new Set<SectionName>();
+    for (const s of values.skip ?? []) {
+        if (!(SECTIONS as readonly string[]).includes(s)) {
+            throw new Error(`--skip ${s}: unknown section (one of ${SECTIONS.join(", ")})`);
         }
-        fs.rmSync(tmp, { recursive: true, force: true });
+        skip.add(s as SectionName);
+    }
+    return { runs, skip };
+}
+
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+/** The previews, against KUBECONFIG or a local control plane started (and stopped) here. */
+async function previews(work: string, runs: number): Promise<Section> {
+    if (process.env.KUBECONFIG) {
+        return measurePreviews(work, process.env.KUBECONFIG, runs, log);
+    }
+    const env = toolchainEnv();
+    const stateDir = path.join(work, "cluster");
+    const binDirs = ensureClusterToolchain({ binDirs: (env.PATH ?? "").split(path.delimiter) });
+    registerCleanup(); // Ctrl-C or a crash still stops the cluster, by PID
+    const cluster = await startCluster({ binDirs, stateDir, reuse: false });
+    try {
+        return await measurePreviews(work, cluster.kubeconfig, runs, log);
+    } finally {
+        await stopCluster({ stateDir });
     }
 }
 
-main().catch((e) => {
-    console.error(`bench failed: ${e instanceof Error ? e.message : e}`);
+async function main(argv: string[]): Promise<void> {
+    const opts = parseOptions(argv);
+    await assertQuietEnvironment();
+    const date = new Date();
+    const outDir = path.join(REPO_ROOT, ".cache", "bench", date.toISOString().replace(/[:.]/g, "-"));
+    fs.mkdirSync(outDir, { recursive: true });
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-pulumi-bench-"));
+    const loadAtStart = loadAverage();
+    const sections: Section[] = [];
+    try {
+        if (!opts.skip.has("previews")) {
+            sections.push(await previews(work, opts.runs));
+        }
+        if (!opts.skip.has("check-manifests")) {
+            sections.push(await measureCheckManifests(opts.runs, log));
+        }
+        if (!opts.skip.has("test-unit")) {
+            sections.push(await measureUnitTests(outDir, opts.runs, log));
+        }
+        if (!opts.skip.has("npm-test")) {
+            sections.push(await measureNpmTest(outDir, log));
+        }
+    } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+    const report = renderReport(
+        { command: ["npm run bench", ...(argv.length ? ["--", ...argv] : [])].join(" "), date, machine: describeMachine(toolchainEnv()), loadAtStart, loadAtEnd: loadAverage() },
+        sections,
+    );
+    fs.writeFileSync(path.join(outDir, "report.md"), `${report}\n`);
+    console.log(report);
+    log(`report and logs in ${path.relative(process.cwd(), outDir)}`);
+}
+
+main(process.argv.slice(2)).catch((e) => {
+    console.error(`bench failed: ${e instanceof Error ? e.message : e}\n${USAGE}`);
     process.exit(1);
 });
