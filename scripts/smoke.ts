@@ -14,6 +14,7 @@
  */
 import { execFile } from "child_process";
 import { performance } from "perf_hooks";
+import { parseArgs as parseCli } from "util";
 
 export const SMOKE_PROMPT = "Reply with the single word: ok";
 
@@ -249,48 +250,35 @@ exit codes: 0 ok, 2 usage/stack, 3 unreachable, 4 unauthorized (401/403), 5 mode
             6 empty answer, 7 timeout, 8 other bad response`;
 
 export function parseArgs(argv: string[]): CliOptions {
-    const o: CliOptions = { url: "http://localhost:8000", apiKeyFromStack: false, timeoutSeconds: 60, help: false };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const eq = arg.indexOf("=");
-        const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-        const inline = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : undefined;
-        const value = (): string => {
-            const v = inline ?? argv[++i];
-            if (v === undefined || (inline === undefined && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
-            return v;
-        };
-        switch (flag) {
-            case "--url":
-                o.url = value();
-                break;
-            case "--model":
-                o.model = value();
-                break;
-            case "--api-key":
-                o.apiKey = value();
-                break;
-            case "--api-key-from-stack":
-                o.apiKeyFromStack = true;
-                break;
-            case "--stack":
-                o.stack = value();
-                break;
-            case "--timeout": {
-                const v = value();
-                const n = Number(v);
-                if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout must be a number of seconds > 0, got ${JSON.stringify(v)}`);
-                o.timeoutSeconds = n;
-                break;
-            }
-            case "-h":
-            case "--help":
-                o.help = true;
-                break;
-            default:
-                throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
-        }
+    let values;
+    try {
+        ({ values } = parseCli({
+            args: argv,
+            options: {
+                url: { type: "string", default: "http://localhost:8000" },
+                model: { type: "string" },
+                "api-key": { type: "string" },
+                "api-key-from-stack": { type: "boolean", default: false },
+                stack: { type: "string" },
+                timeout: { type: "string", default: "60" },
+                help: { type: "boolean", short: "h", default: false },
+            },
+        }));
+    } catch (e) {
+        // node:util's messages already name the flag (unknown, missing or ambiguous value).
+        throw new UsageError((e as Error).message);
     }
+    const timeoutSeconds = Number(values.timeout);
+    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a number of seconds > 0, got ${JSON.stringify(values.timeout)}`);
+    const o: CliOptions = {
+        url: values.url,
+        model: values.model,
+        apiKey: values["api-key"],
+        apiKeyFromStack: values["api-key-from-stack"],
+        stack: values.stack,
+        timeoutSeconds,
+        help: values.help,
+    };
     if (o.apiKey !== undefined && o.apiKeyFromStack) throw new UsageError("use --api-key or --api-key-from-stack, not both");
     if (o.stack !== undefined && !o.apiKeyFromStack) throw new UsageError("--stack only applies with --api-key-from-stack");
     normalizeBaseUrl(o.url); // validates
