@@ -23,7 +23,6 @@
  * CLI: ts-node scripts/local-cluster.ts up|down|status [--bin-dir DIR]... [--state-dir DIR] [--no-build] [--all-crds]
  */
 import { ChildProcess, execFile, execFileSync, spawn } from "child_process";
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as https from "https";
 import * as http from "http";
@@ -31,6 +30,9 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
+import { writeKubeconfig } from "../env/cluster/kubeconfig";
+import { POD_CIDR, SERVICE_CIDR } from "../env/cluster/network";
+import { generatePki } from "../env/cluster/pki";
 import { REPO_ROOT } from "./toolchain";
 
 /** The repository root (this file lives in <root>/scripts). */
@@ -44,9 +46,6 @@ type ComponentName = (typeof COMPONENT_ORDER)[number];
 const REQUIRED_BINARIES = [...COMPONENT_ORDER, "kubectl"] as const;
 type BinaryName = (typeof REQUIRED_BINARIES)[number];
 
-const SERVICE_CIDR = "10.96.0.0/16";
-const SERVICE_IP = "10.96.0.1"; // first IP of SERVICE_CIDR: the `kubernetes` Service
-const POD_CIDR = "10.244.0.0/16"; // kwok assigns fake pod IPs from it
 
 /** A simulated node group. */
 export interface FakeNodeGroup {
@@ -345,166 +344,6 @@ function run(bin: string, args: string[], opts: { input?: string; timeoutMs?: nu
     });
 }
 
-function openssl(args: string[], cwd: string): void {
-    execFileSync("openssl", args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
-}
-
-// ---------------------------------------------------------------------------------------------
-// certificates and kubeconfigs
-
-const OPENSSL_CNF = `[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[v3_ca]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign,digitalSignature
-subjectKeyIdentifier = hash
-`;
-
-interface Pki {
-    dir: string;
-    caCrt: string;
-    caKey: string;
-    saKey: string;
-    saPub: string;
-    apiserverCrt: string;
-    apiserverKey: string;
-    cert(name: string): { crt: string; key: string };
-}
-
-/** CA, serving certs (apiserver, controller-manager, scheduler), client certs, service-account key pair. EC P-256. */
-function generatePki(dir: string): Pki {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const cnf = path.join(dir, "openssl.cnf");
-    fs.writeFileSync(cnf, OPENSSL_CNF);
-    const genKey = (name: string) =>
-        openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", `${name}.key`], dir);
-    const serial = () =>
-        "0x" +
-        crypto
-            .randomBytes(16)
-            .toString("hex")
-            .replace(/^[89a-f]/, "1");
-
-    // A self-signed CA (key + certificate) named `name`, valid for ten years.
-    const selfSignedCa = (name: string, cn: string) => {
-        genKey(name);
-        openssl(
-            ["req", "-config", cnf, "-x509", "-new", "-key", `${name}.key`, "-out", `${name}.crt`, "-days", "3650",
-                "-subj", `/CN=${cn}`, "-extensions", "v3_ca", "-set_serial", serial()],
-            dir,
-        );
-    };
-
-    selfSignedCa("ca", "vllm-pulumi-local-ca");
-
-    const leafSignedBy = (ca: string, name: string, subj: string, ext: string[]) => {
-        genKey(name);
-        openssl(["req", "-config", cnf, "-new", "-key", `${name}.key`, "-out", `${name}.csr`, "-subj", subj], dir);
-        fs.writeFileSync(path.join(dir, `${name}.ext`), ext.join("\n") + "\n");
-        openssl(
-            [
-                "x509",
-                "-req",
-                "-in",
-                `${name}.csr`,
-                "-CA",
-                `${ca}.crt`,
-                "-CAkey",
-                `${ca}.key`,
-                "-set_serial",
-                serial(),
-                "-days",
-                "825",
-                "-extfile",
-                `${name}.ext`,
-                "-out",
-                `${name}.crt`,
-            ],
-            dir,
-        );
-        fs.rmSync(path.join(dir, `${name}.csr`));
-    };
-    const leaf = (name: string, subj: string, ext: string[]) => leafSignedBy("ca", name, subj, ext);
-    const server = (san: string) => [
-        "basicConstraints = critical,CA:FALSE",
-        "keyUsage = critical,digitalSignature,keyEncipherment",
-        "extendedKeyUsage = serverAuth",
-        `subjectAltName = ${san}`,
-    ];
-    const client = [
-        "basicConstraints = critical,CA:FALSE",
-        "keyUsage = critical,digitalSignature,keyEncipherment",
-        "extendedKeyUsage = clientAuth",
-    ];
-    const loopbackSan = "IP:127.0.0.1,DNS:localhost";
-
-    leaf(
-        "apiserver",
-        "/CN=kube-apiserver",
-        server(
-            `${loopbackSan},IP:${SERVICE_IP},DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local`,
-        ),
-    );
-    leaf("controller-manager-serving", "/CN=kube-controller-manager", server(loopbackSan));
-    leaf("scheduler-serving", "/CN=kube-scheduler", server(loopbackSan));
-    // Client identities: the bootstrap RBAC roles bind these user names.
-    leaf("admin", "/O=system:masters/CN=kubernetes-admin", client);
-    // The controller-manager runs every controller with its own identity (see
-    // --use-service-account-credentials=false below), so it is in system:masters.
-    leaf("controller-manager", "/O=system:masters/CN=system:kube-controller-manager", client);
-    leaf("scheduler", "/CN=system:kube-scheduler", client);
-    leaf("kwok", "/O=system:masters/CN=kwok-controller", client);
-    // Front proxy (aggregation layer): its own CA, as kubeadm does; the apiserver publishes it in
-    // kube-system/extension-apiserver-authentication for the components' delegated authentication.
-    selfSignedCa("front-proxy-ca", "vllm-pulumi-local-front-proxy-ca");
-    leafSignedBy("front-proxy-ca", "front-proxy-client", "/CN=front-proxy-client", client);
-    // Service-account token signing key pair.
-    genKey("sa");
-    openssl(["pkey", "-in", "sa.key", "-pubout", "-out", "sa.pub"], dir);
-    for (const f of fs.readdirSync(dir)) if (f.endsWith(".key")) fs.chmodSync(path.join(dir, f), 0o600);
-
-    const p = (f: string) => path.join(dir, f);
-    return {
-        dir,
-        caCrt: p("ca.crt"),
-        caKey: p("ca.key"),
-        saKey: p("sa.key"),
-        saPub: p("sa.pub"),
-        apiserverCrt: p("apiserver.crt"),
-        apiserverKey: p("apiserver.key"),
-        cert: (name: string) => ({ crt: p(`${name}.crt`), key: p(`${name}.key`) }),
-    };
-}
-
-function writeKubeconfig(file: string, server: string, pki: Pki, certName: string, user: string): void {
-    const b64 = (f: string) => fs.readFileSync(f).toString("base64");
-    const { crt, key } = pki.cert(certName);
-    const text = `apiVersion: v1
-kind: Config
-clusters:
-- name: vllm-local
-  cluster:
-    server: ${server}
-    certificate-authority-data: ${b64(pki.caCrt)}
-users:
-- name: ${user}
-  user:
-    client-certificate-data: ${b64(crt)}
-    client-key-data: ${b64(key)}
-contexts:
-- name: vllm-local
-  context:
-    cluster: vllm-local
-    user: ${user}
-    namespace: default
-current-context: vllm-local
-`;
-    fs.writeFileSync(file, text, { mode: 0o600 });
-}
-
 // ---------------------------------------------------------------------------------------------
 // health checks
 
@@ -728,10 +567,10 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterInfo
     const server = `https://127.0.0.1:${apiPort}`;
     const kubeconfig = path.join(stateDir, "kubeconfig");
     const kc = (name: string) => path.join(stateDir, "run", `${name}.kubeconfig`);
-    writeKubeconfig(kubeconfig, server, pki, "admin", "kubernetes-admin");
-    writeKubeconfig(kc("controller-manager"), server, pki, "controller-manager", "system:kube-controller-manager");
-    writeKubeconfig(kc("scheduler"), server, pki, "scheduler", "system:kube-scheduler");
-    writeKubeconfig(kc("kwok"), server, pki, "kwok", "kwok-controller");
+    writeKubeconfig(kubeconfig, server, pki, "admin");
+    writeKubeconfig(kc("controller-manager"), server, pki, "controller-manager");
+    writeKubeconfig(kc("scheduler"), server, pki, "scheduler");
+    writeKubeconfig(kc("kwok"), server, pki, "kwok");
 
     const state: ClusterState = {
         version: 1,
