@@ -15,7 +15,8 @@
  */
 import { Analyzer } from "@pulumi/pulumi/provider/experimental/analyzer";
 import * as path from "path";
-import { DEFAULTS, validateArgs, VllmServiceArgsError } from "../components";
+// components/index, not ../components: its package.json main names the compiled bin/ (absent in a checkout).
+import { DEFAULTS, validateArgs, VllmServiceArgsError } from "../components/index";
 import { SLO_DEFAULTS } from "../components/slo/settings";
 import { REPO_ROOT } from "./toolchain";
 
