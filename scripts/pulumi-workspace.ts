@@ -1,8 +1,10 @@
 /**
  * A Pulumi project working copy with its own local file backend and passphrase, driven through
- * the real `pulumi` CLI. The demo, the benchmark and the integration tests use it so the repo's
+ * Pulumi's Automation API (`@pulumi/pulumi/automation`: LocalWorkspace and Stack) on the pinned
+ * CLI. The demo, the benchmark, preview:summary and the integration tests share it, so the repo's
  * files are never modified (stack init writes an encryption salt into Pulumi.<stack>.yaml).
  */
+import { CommandError, ConfigValue, EngineEvent, LocalWorkspace, OutputMap, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -26,12 +28,56 @@ export interface WorkspaceOptions {
     echo?: boolean;
 }
 
+/** What preview/up/destroy/refresh take: the pack and its per-stack config, and the usual flags. */
+export interface OperationOptions {
+    /** Run the repo's policy pack (`policy/`) with `policy/config/<stack>.json` when there is one. */
+    policyPack?: boolean;
+    expectNoChanges?: boolean;
+    refresh?: boolean;
+    /** Receives every engine event (steps, policy violations, diagnostics). */
+    onEvent?: (e: EngineEvent) => void;
+    timeoutMs?: number;
+}
+
+/** A preview that may have failed: the events it produced either way, and the error if any. */
+export interface PreviewOutcome {
+    ok: boolean;
+    events: EngineEvent[];
+    changeSummary: Record<string, number>;
+    /** The CLI's output when it failed (the engine's diagnostics are also in `events`). */
+    error?: string;
+}
+
+export const POLICY_PACK = path.join(REPO_ROOT, "policy");
+
+/** The pack's per-stack config file, when the repo has one for `stack`. */
+export function policyPackConfig(stack: string): string | undefined {
+    const file = path.join(POLICY_PACK, "config", `${stack}.json`);
+    return fs.existsSync(file) ? file : undefined;
+}
+
 /** Files of a program; `components` and `node_modules` are linked, not copied. */
-const PROGRAM_FILES = ["index.ts", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "package.json", "tsconfig.json"];
+const PROGRAM_FILES = ["index.ts", "stackConfig.ts", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "package.json", "tsconfig.json"];
+
+/**
+ * The CLI on `env`'s PATH (the toolchain's), for the Automation API, which would otherwise look
+ * on this process's PATH. A CLI under `<root>/bin` is passed as that root, so the API also puts
+ * its language host first on PATH.
+ */
+export async function pulumiCommand(env: NodeJS.ProcessEnv): Promise<PulumiCommand> {
+    for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+        if (dir && fs.existsSync(path.join(dir, "pulumi"))) {
+            return path.basename(dir) === "bin" ? PulumiCommand.get({ root: path.dirname(dir) }) : PulumiCommand.get();
+        }
+    }
+    throw new Error("no pulumi CLI on PATH (tools/ensure-toolchain.sh builds one; `. tools/env.sh` puts it on PATH)");
+}
 
 export class PulumiWorkspace {
     readonly projectDir: string;
     readonly env: NodeJS.ProcessEnv;
+    private workspace?: Promise<LocalWorkspace>;
+    private current?: Stack;
 
     constructor(readonly opts: WorkspaceOptions) {
         this.projectDir = path.join(opts.dir, "project");
@@ -81,7 +127,109 @@ export class PulumiWorkspace {
         }
     }
 
-    /** Runs `pulumi ARGS` in the project; resolves with the exit code (never rejects on failure). */
+    /** The Automation API workspace on the project copy (one per PulumiWorkspace). */
+    local(): Promise<LocalWorkspace> {
+        this.workspace ??= pulumiCommand(this.env).then((pulumiCommand) =>
+            LocalWorkspace.create({ workDir: this.projectDir, envVars: this.env as Record<string, string>, pulumiCommand, secretsProvider: "passphrase" }));
+        return this.workspace;
+    }
+
+    /** Selects `stack`, creating it (with the passphrase secrets provider) when missing. */
+    async selectStack(stack: string): Promise<Stack> {
+        this.current = await Stack.createOrSelect(stack, await this.local());
+        return this.current;
+    }
+
+    /** Whether `stack` exists in this workspace's backend (without selecting or creating it). */
+    async hasStack(stack: string): Promise<boolean> {
+        return (await (await this.local()).listStacks()).some((s) => s.name === stack);
+    }
+
+    /** The selected stack (see {@link selectStack}). */
+    stack(): Stack {
+        if (!this.current) {
+            throw new Error("no stack selected: call selectStack first");
+        }
+        return this.current;
+    }
+
+    /**
+     * Sets a secret config value through stdin. Not Stack.setConfig: that passes the value on
+     * the command line, where `ps` shows it.
+     */
+    async setSecret(key: string, value: string): Promise<void> {
+        await this.must(["config", "set", "--secret", key, "--stack", this.stack().name], { input: value });
+    }
+
+    async setConfig(key: string, value: string): Promise<void> {
+        await this.stack().setConfig(key, { value });
+    }
+
+    /** A config value of the selected stack; undefined when unset or "" (Pulumi.yaml's "unset"). */
+    async getConfig(key: string): Promise<ConfigValue | undefined> {
+        const all = await this.stack().getAllConfig();
+        const value = all[`${await this.projectName()}:${key}`];
+        return value && value.value !== "" ? value : undefined;
+    }
+
+    private async projectName(): Promise<string> {
+        return (await (await this.local()).projectSettings()).name;
+    }
+
+    private operationArgs(o: OperationOptions) {
+        const stack = this.stack().name;
+        const config = o.policyPack ? policyPackConfig(stack) : undefined;
+        return {
+            ...(o.policyPack ? { policyPacks: [POLICY_PACK] } : {}),
+            ...(config ? { policyPackConfigs: [config] } : {}),
+            ...(o.expectNoChanges ? { expectNoChanges: true } : {}),
+            ...(o.refresh ? { refresh: true } : {}),
+            ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+            ...(this.opts.echo ? { onOutput: (s: string) => process.stderr.write(s) } : {}),
+            signal: AbortSignal.timeout(o.timeoutMs ?? 15 * 60_000),
+        };
+    }
+
+    preview(o: OperationOptions = {}) {
+        return this.stack().preview(this.operationArgs(o));
+    }
+
+    /** A preview that never throws: what preview:summary and the policy tests report on. */
+    async previewOutcome(o: OperationOptions = {}): Promise<PreviewOutcome> {
+        const events: EngineEvent[] = [];
+        const onEvent = (e: EngineEvent) => { events.push(e); o.onEvent?.(e); };
+        try {
+            const r = await this.preview({ ...o, onEvent });
+            return { ok: true, events, changeSummary: r.changeSummary as Record<string, number> };
+        } catch (e) {
+            const error = e instanceof CommandError ? commandOutput(e) : String(e);
+            return { ok: false, events, changeSummary: {}, error };
+        }
+    }
+
+    up(o: OperationOptions = {}) {
+        return this.stack().up(this.operationArgs(o));
+    }
+
+    destroy(o: OperationOptions = {}) {
+        const { signal, onOutput, onEvent } = this.operationArgs(o);
+        return this.stack().destroy({ signal, onOutput, onEvent });
+    }
+
+    refresh(o: OperationOptions = {}) {
+        const { signal, onOutput, onEvent, expectNoChanges } = this.operationArgs(o);
+        return this.stack().refresh({ signal, onOutput, onEvent, expectNoChanges });
+    }
+
+    outputs(): Promise<OutputMap> {
+        return this.stack().outputs();
+    }
+
+    /**
+     * Runs `pulumi ARGS` in the project with the workspace's environment; resolves with the exit
+     * code (never rejects on failure). For what the Automation API has no call for (`stack export`,
+     * `stack output --show-secrets`); everything else goes through the methods above.
+     */
     pulumi(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
         return new Promise((resolve, reject) => {
             const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.projectDir, env: this.env });
@@ -104,17 +252,11 @@ export class PulumiWorkspace {
         }
         return r;
     }
+}
 
-    /** Selects `stack`, creating it (with the passphrase secrets provider) when missing. */
-    async selectStack(stack: string): Promise<void> {
-        const r = await this.pulumi(["stack", "select", stack]);
-        if (r.code !== 0) {
-            await this.must(["stack", "init", stack, "--secrets-provider", "passphrase"]);
-        }
-    }
-
-    /** Sets a secret config value through stdin, so it never appears on a command line. */
-    async setSecret(key: string, value: string): Promise<void> {
-        await this.must(["config", "set", "--secret", key], { input: value });
-    }
+/** The CLI's own output of a failed command, without the Automation API's wrapper text. */
+export function commandOutput(e: CommandError): string {
+    // `commandResult` is marked internal in the typings but is what the message is built from.
+    const r = (e as unknown as { commandResult?: { stdout: string; stderr: string } }).commandResult;
+    return r ? `${r.stdout.trim()}\n${r.stderr.trim()}`.trim() : e.message;
 }
