@@ -42,7 +42,7 @@ async function up(): Promise<void> {
 
     const ws = new PulumiWorkspace({ dir: DEMO_DIR, kubeconfig, echo: true });
     await ws.selectStack(STACK);
-    if ((await ws.pulumi(["config", "get", "apiKey"])).code !== 0) {
+    if ((await ws.getConfig("apiKey")) === undefined) {
         // The pulumi-random provider cannot be built from the module proxy here (tools/README.md),
         // so the demo supplies the API key itself instead of the component's RandomPassword.
         await ws.setSecret("apiKey", crypto.randomBytes(24).toString("base64url"));
@@ -53,7 +53,7 @@ async function up(): Promise<void> {
     }
 
     step(`pulumi up --stack ${STACK} --policy-pack policy (waits for the rollout)`);
-    await ws.must(["up", "--yes", "--policy-pack", path.join(REPO_ROOT, "policy")], { timeoutMs: 60 * 60_000 });
+    await ws.up({ policyPack: true, timeoutMs: 60 * 60_000 }); // with policy/config/dev.json
 
     step("Stack outputs (secrets stay hidden)");
     const outputs = JSON.parse((await ws.must(["stack", "output", "--json"])).stdout) as Record<string, unknown>;
@@ -90,10 +90,10 @@ async function down(): Promise<void> {
     if (fs.existsSync(path.join(DEMO_DIR, "state"))) {
         const kubeconfig = fs.existsSync(KUBECONFIG_NOTE) ? fs.readFileSync(KUBECONFIG_NOTE, "utf8") : process.env.KUBECONFIG;
         const ws = new PulumiWorkspace({ dir: DEMO_DIR, kubeconfig, echo: true });
-        const selected = await ws.pulumi(["stack", "select", STACK]);
-        if (selected.code === 0) {
+        if (await ws.hasStack(STACK)) {
+            await ws.selectStack(STACK);
             step(`pulumi destroy --stack ${STACK}`);
-            await ws.must(["destroy", "--yes"], { timeoutMs: 30 * 60_000 });
+            await ws.destroy({ timeoutMs: 30 * 60_000 });
         }
     }
     const status = await clusterStatus({ stateDir: CLUSTER_DIR }).catch(() => undefined);
