@@ -9,7 +9,7 @@ import * as path from "path";
 
 const { ensureBuilt } = require("@vllm-pulumi/kube-parser/ensure-built");
 
-describe("ensure-built: compiled output is rebuilt when a source is newer", function () {
+describe("ensure-built: compiled output is rebuilt when a source is newer @integration", function () {
     this.timeout(60_000);
     let dir: string;
     const project = () => ({ name: "fixture project", tsconfig: path.join(dir, "tsconfig.json"), sources: [path.join(dir, "src")], stamp: path.join(dir, "bin", ".built") });

@@ -16,7 +16,7 @@ import { expectedViolations, fixture, fixtureNames, REPO_ROOT } from "./support"
 /** Policies that run per resource; the stack policy is exercised through the engine elsewhere. */
 const STACK_POLICIES = new Set(["servicemonitor-selects-service"]);
 
-describe("policy pack from its npm tarball, installed in an empty folder", function () {
+describe("policy pack from its npm tarball, installed in an empty folder @integration", function () {
     this.timeout(300_000);
     let tmp: string;
     let packDir: string;
