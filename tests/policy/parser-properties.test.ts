@@ -149,34 +149,35 @@ const piece = fc.oneof(
 const word = fc.array(piece, { minLength: 1, maxLength: 4 }).map(p => p.join(""));
 const script = fc.tuple(fc.array(word, { minLength: 1, maxLength: 6 }), fc.array(fc.constantFrom(" ", "  ", "\t", " \\\n "), { minLength: 6, maxLength: 6 })).map(([words, seps]) => words.map((w, i) => (i ? seps[i] : "") + w).join(""));
 
-/** What a POSIX shell makes of the words: `printf '%s\0'` prints each argument NUL-terminated. */
-function shWords(words: string, env: Record<string, string> = {}): string[] {
-    const out = execFileSync("sh", ["-c", `printf '%s\\0' ${words}`], { encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
-    return out.split("\0").slice(0, -1);
+/**
+ * What a POSIX shell makes of each line of words: `printf '%s\0'` prints each argument
+ * NUL-terminated, and a record separator ends each line. One `sh` for a whole batch of samples.
+ */
+function shWords(lines: string[], env: Record<string, string> = {}): string[][] {
+    const script = lines.map(words => `printf '%s\\0' ${words}\nprintf '\\036'\n`).join("");
+    const out = execFileSync("sh", ["-c", script], { encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
+    return out.split("\x1e").slice(0, -1).map(record => record.split("\0").slice(0, -1));
+}
+
+/** Checks a batch of samples against sh; the message names the first script that differs. */
+function agreeWithSh(samples: string[], tokenize: (s: string) => string[], env: Record<string, string> = {}): void {
+    const expected = shWords(samples, env);
+    expect(expected).to.have.length(samples.length);
+    samples.forEach((s, i) => expect(tokenize(s), JSON.stringify(s)).to.deep.equal(expected[i]));
 }
 
 describe("kube parser properties: shell tokenizer against sh", function () {
     this.timeout(60_000);
 
     it("splits words exactly like sh does", () => {
-        fc.assert(
-            fc.property(script, s => {
-                expect(shellWords(s), JSON.stringify(s)).to.deep.equal(shWords(s));
-            }),
-            { numRuns: 300 },
-        );
+        agreeWithSh(fc.sample(script, 1000), s => shellWords(s));
     });
 
     it("expands set variables like sh does ($V, ${V}, ${V:-default}, inside double quotes too)", () => {
-        const env = { TP: "4", MODEL: "meta-llama/Llama-3.1-8B", EMPTY_DEFAULT_USED: "x" };
+        const env = { TP: "4", MODEL: "meta-llama/Llama-3.1-8B" };
         const lookup = (name: string) => (env as Record<string, string>)[name];
         const expansion = fc.constantFrom("$TP", "${TP}", '"$MODEL"', "${TP:-8}", "${UNSET_TP:-2}", '"${UNSET_TP:-2} x"', "--tp=$TP", "a${TP}b");
-        fc.assert(
-            fc.property(fc.array(fc.oneof(word, expansion), { minLength: 1, maxLength: 5 }), words => {
-                const s = words.join(" ");
-                expect(shellWords(s, lookup), s).to.deep.equal(shWords(s, env));
-            }),
-            { numRuns: 150 },
-        );
+        const lines = fc.array(fc.oneof(word, expansion), { minLength: 1, maxLength: 5 }).map(words => words.join(" "));
+        agreeWithSh(fc.sample(lines, 500), s => shellWords(s, lookup), env);
     });
 });
