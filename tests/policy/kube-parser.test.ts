@@ -14,6 +14,7 @@ import {
     matchesSelector,
     objectRef,
     parallelismFlagsIn,
+    parseImageReference,
     pulumiType,
     shellWords,
     vllmParallelism,
@@ -168,5 +169,23 @@ describe("kube parser: metrics and selectors", () => {
         expect(matchesSelector({ matchExpressions: [{ key: "app", operator: "NotIn", values: ["vllm"] }] }, labels)).to.equal(false);
         expect(matchesSelector({ matchExpressions: [{ key: "tier", operator: "Exists" }] }, labels)).to.equal(true);
         expect(matchesSelector({ matchExpressions: [{ key: "tier", operator: "DoesNotExist" }] }, labels)).to.equal(false);
+    });
+});
+
+describe("kube parser: image references, grammar edge cases", () => {
+    it("accepts what distribution/reference accepts and refuses the rest", () => {
+        const hex = "a".repeat(64);
+        const valid: Array<[string, object]> = [
+            ["ubuntu", { path: "ubuntu" }],
+            ["docker.io/library/ubuntu:24.04", { domain: "docker.io", path: "library/ubuntu", tag: "24.04" }],
+            [`localhost:5000/vllm@sha256:${hex}`, { domain: "localhost:5000", path: "vllm", digest: `sha256:${hex}` }],
+            ["[2001:db8::1]:5000/vllm/vllm-openai:v0.11.0", { domain: "[2001:db8::1]:5000", path: "vllm/vllm-openai", tag: "v0.11.0" }],
+            ["Registry.Example.com/vllm:v1", { domain: "Registry.Example.com", path: "vllm", tag: "v1" }],
+            ["a__b/c--d.e_f:T_1.x-y", { path: "a__b/c--d.e_f", tag: "T_1.x-y" }],
+            [`vllm/vllm-openai:v0.11.0@sha256:${hex}`, { path: "vllm/vllm-openai", tag: "v0.11.0", digest: `sha256:${hex}` }],
+        ];
+        for (const [image, ref] of valid) expect(parseImageReference(image), image).to.deep.equal({ ok: true, ref });
+        const invalid = ["", "vllm/Vllm-openai:v1", "a___b", "a..b", "-vllm", "vllm-", "vllm:v1:v2", ":v1", "vllm:-v1", `vllm@sha256:${"a".repeat(63)}`, `vllm@md5:${hex}`, "vllm/ vllm", "vllm/vllm-openai:" + "x".repeat(129)];
+        for (const image of invalid) expect(parseImageReference(image).ok, JSON.stringify(image)).to.equal(false);
     });
 });
