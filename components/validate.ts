@@ -4,7 +4,6 @@ import { unknownArgProblems } from "./argNames";
 import { INT32_MAX, Problems } from "./checks";
 import { DEFAULTS } from "./defaults";
 import { extraArgsProblems } from "./extraArgs";
-import { imageReferenceProblem } from "./imageReference";
 import { AWAIT_MARGIN_SECONDS } from "./manifests/metadata";
 import { VllmModel } from "./model";
 import { plainSecretProblems } from "./secretInputs";
@@ -103,7 +102,8 @@ export function validateArgs(resourceName: string, args: VllmServiceArgs): VllmM
 function checkEngine(p: Problems, a: Defaulted): number {
     const image = p.string("image", a.image);
     if (typeof image === "string") {
-        const problem = imageReferenceProblem(image) ?? imagePinProblem(image);
+        // The parser checks the distribution/reference grammar, then the pin (one answer with the policy pack).
+        const problem = imagePinProblem(image);
         if (problem) {
             p.add("image", `${problem}; pin a version tag (e.g. vllm/vllm-openai:v0.11.0) or an @sha256: digest`);
         }

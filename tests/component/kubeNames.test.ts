@@ -5,7 +5,6 @@ import { expect } from "chai";
 import { closestArg, editDistance, unknownArgProblems } from "../../components/argNames";
 import { durationMs, scrapeDurationProblem } from "../../components/durations";
 import { canonicalFlag, extraArgsProblems } from "../../components/extraArgs";
-import { imageReferenceProblem } from "../../components/imageReference";
 import {
     configMapKeyProblem,
     dns1035LabelProblem,
@@ -107,16 +106,4 @@ describe("unknown arg names", () => {
         expect(closestArg("xyz")).to.equal(undefined);
         expect(unknownArgProblems({ model: "m", modell: "x" })).to.deep.equal(["modell: is not a VllmService arg; did you mean model?"]);
     });
-});
-
-describe("image reference grammar", () => {
-    it("accepts digests of any registered length and ports", () => {
-        expect(imageReferenceProblem(`localhost:5000/vllm@sha512:${"a".repeat(128)}`)).to.equal(undefined);
-        expect(imageReferenceProblem("LOCALHOST/vllm:v1")).to.match(/upper-case/);
-    });
-    it("refuses a repository name over 255 characters", () => {
-        expect(imageReferenceProblem(`${"a".repeat(256)}:v1`)).to.match(/longer than 255/);
-        expect(imageReferenceProblem(`${"a".repeat(255)}:v1`)).to.equal(undefined);
-    });
-    it("says empty for an empty reference", () => expect(imageReferenceProblem("")).to.equal("image is empty"));
 });

@@ -64,11 +64,11 @@ describe("validateArgs refuses bad input", () => {
     });
 
     describe("image references (distribution/reference grammar)", () => {
-        for (const image of ["VLLM/vllm-openai:v0.11.0", "vllm/vllm openai:v0.11.0", " vllm/vllm-openai:v0.11.0", "vllm/vllm-openai:v0.11.0 ",
+        for (const image of ["vllm/VLLM-openai:v0.11.0", "vllm/vllm openai:v0.11.0", " vllm/vllm-openai:v0.11.0", "vllm/vllm-openai:v0.11.0 ",
             "vllm//vllm-openai:v0.11.0", "vllm/vllm-openai:-v1", "vllm/-openai:v0.11.0"]) {
             it(`refuses ${JSON.stringify(image)}`, () => expectProblem({ image }, "image", /image ".*" (has|is not)/));
         }
-        it("names upper case as the mistake", () => expectProblem({ image: "Vllm/Vllm-Openai:v0.11.0" }, "image", /upper-case letters in its repository/));
+        it("names upper case as the mistake", () => expectProblem({ image: "vllm/Vllm-Openai:v0.11.0" }, "image", /upper-case letters in its repository/));
         for (const image of ["Registry.Example.com:5000/vllm/vllm-openai:v0.11.0", "[::1]:5000/vllm/vllm-openai:v0.11.0", "vllm/vllm__openai:V0.11.0_cu128"]) {
             it(`accepts ${image}`, () => expect(problemsOf({ image })).to.deep.equal([]));
         }
@@ -140,7 +140,7 @@ describe("validateArgs refuses bad input", () => {
     });
 
     it("lists every problem at once", () => {
-        const problems = problemsOf({ extraArgs: ["--api_key=x"], apiKey: "", image: "VLLM/x:v1", memory: " 1Gi", replicas: 2 ** 31, scrapeInterval: "30s1m", tensorParalellSize: 2 });
+        const problems = problemsOf({ extraArgs: ["--api_key=x"], apiKey: "", image: "vllm/X:v1", memory: " 1Gi", replicas: 2 ** 31, scrapeInterval: "30s1m", tensorParalellSize: 2 });
         expect(problems.map((p) => p.split(":")[0]).sort()).to.deep.equal(
             ["apiKey", "extraArgs", "image", "memory", "replicas", "scrapeInterval", "tensorParalellSize"]);
     });
