@@ -11,7 +11,7 @@
  * Exit codes: 0 preview succeeded, 1 preview failed (the summary says why), 2 usage.
  */
 import type { PolicyEvent, EngineEvent, OpType } from "@pulumi/pulumi/automation";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { CommandError, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import * as path from "path";
 import { parseArgs } from "util";
 import { policies } from "../policy/policies";
@@ -64,8 +64,10 @@ function errors(events: EngineEvent[]): string[] {
     return events.filter((e) => e.diagnosticEvent?.severity === "error").map((e) => plain(e.diagnosticEvent!.message)).filter((m) => m !== "");
 }
 
+/** A code block of the error, without JavaScript stack frames (the message names the key to fix). */
 function fence(text: string): string {
-    return ["```", text.replace(/```/g, "`\u200b``"), "```"].join("\n");
+    const lines = text.split("\n").filter((l) => !/^\s+at \S.*(\(.*\)|:\d+)$/.test(l));
+    return ["```", lines.join("\n").replace(/```/g, "`\u200b``"), "```"].join("\n");
 }
 
 /** The Markdown body of the PR comment. */
@@ -119,7 +121,7 @@ export async function previewStack(dir: string, stack: string, withPack: boolean
         });
         return { ok: true, events, changeSummary: r.changeSummary as Record<string, number> };
     } catch (e) {
-        return { ok: false, events, changeSummary: {}, error: e instanceof Error && e.name === "CommandError" ? commandOutput(e as never) : String(e) };
+        return { ok: false, events, changeSummary: {}, error: e instanceof CommandError ? commandOutput(e) : String(e) };
     }
 }
 

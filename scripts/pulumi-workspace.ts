@@ -258,5 +258,7 @@ export class PulumiWorkspace {
 export function commandOutput(e: CommandError): string {
     // `commandResult` is marked internal in the typings but is what the message is built from.
     const r = (e as unknown as { commandResult?: { stdout: string; stderr: string } }).commandResult;
-    return r ? `${r.stdout.trim()}\n${r.stderr.trim()}`.trim() : e.message;
+    const text = r ? `${r.stdout.trim()}\n${r.stderr.trim()}` : e.message;
+    // execa's "Command failed with exit code N: <command line>" says nothing the CLI's own error does not.
+    return text.split("\n").filter((l) => !l.startsWith("Command failed with exit code")).join("\n").trim();
 }
