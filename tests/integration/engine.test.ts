@@ -1,12 +1,13 @@
 /**
- * The real thing: the Pulumi CLI and engine, the Kubernetes provider, the policy pack and a
- * real API server (local control plane, kwok GPU nodes). What users run: `pulumi up` per stack,
- * `pulumi preview` in review, and both with `--policy-pack policy`.
+ * The real thing: the Pulumi CLI and engine driven through the Automation API (LocalWorkspace,
+ * Stack.preview/up/refresh/destroy with the policy pack), the Kubernetes provider and a real API
+ * server (local control plane, kwok GPU nodes). What users run: `pulumi up` per stack, `pulumi
+ * preview` in review, and both with the pack.
  *
- * Objects are read back from the API server with kubectl, never from Pulumi's state.
+ * Objects are read back from the API server with @kubernetes/client-node, never from Pulumi's state.
  */
+import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
-import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -14,10 +15,22 @@ import * as path from "path";
 import { ClusterInfo, ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "../../scripts/local-cluster";
 import { PulumiWorkspace } from "../../scripts/pulumi-workspace";
 import { REPO_ROOT, toolchainEnv } from "../../scripts/toolchain";
+import { Kube, kubeClients } from "../support/kube";
 
-const POLICY_PACK = path.join(REPO_ROOT, "policy");
 const NS = "vllm-dev";
 const NAME = "vllm-server";
+
+/** The object, or undefined when the API server answers 404. */
+async function found<T>(read: () => Promise<T>): Promise<T | undefined> {
+    try {
+        return await read();
+    } catch (e) {
+        if ((e as { code?: number }).code === 404) {
+            return undefined;
+        }
+        throw e;
+    }
+}
 
 describe("@integration real engine on a local control plane", function () {
     // Cold toolchain builds are reported with progress by tools/ensure-toolchain.sh.
@@ -28,25 +41,13 @@ describe("@integration real engine on a local control plane", function () {
     const hfToken = `hf_it_${crypto.randomBytes(12).toString("hex")}`;
     const apiKey = `key-it-${crypto.randomBytes(16).toString("hex")}`;
     let cluster: ClusterInfo;
+    let kube: Kube;
     let ws: PulumiWorkspace;
-    const outputs: string[] = [];
+    /** Everything the CLI printed, to check that no secret ever shows. */
+    const printed: string[] = [];
 
-    function kubectl(...args: string[]): string {
-        return execFileSync(cluster.kubectl, args, { env: { ...process.env, ...cluster.env }, encoding: "utf8" });
-    }
-    function getJson(kind: string, name: string, ns = NS): any {
-        return JSON.parse(kubectl("get", kind, name, "-n", ns, "-o", "json"));
-    }
-    function exists(kind: string, name: string, ns = NS): boolean {
-        return kubectl("get", kind, "-n", ns, "--ignore-not-found", "-o", "name", name).trim() !== "";
-    }
-    async function pulumi(args: string[], expectOk = true) {
-        const r = await ws.pulumi(args);
-        outputs.push(r.stdout, r.stderr);
-        if (expectOk && r.code !== 0) {
-            throw new Error(`pulumi ${args.join(" ")} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-        }
-        return r;
+    async function namespaces(): Promise<string[]> {
+        return (await kube.core.listNamespace()).items.map((n) => n.metadata?.name ?? "");
     }
 
     before(async function () {
@@ -54,6 +55,7 @@ describe("@integration real engine on a local control plane", function () {
         const env = toolchainEnv(); // builds the Pulumi toolchain when missing
         const binDirs = ensureClusterToolchain({ binDirs: (env.PATH ?? "").split(path.delimiter) });
         cluster = await startCluster({ binDirs, stateDir, reuse: false });
+        kube = kubeClients(cluster.kubeconfig, cluster.kubectl);
         ws = new PulumiWorkspace({ dir: path.join(tmp, "repo"), kubeconfig: cluster.kubeconfig });
     });
 
@@ -66,117 +68,129 @@ describe("@integration real engine on a local control plane", function () {
 
     it("rejects invalid stack config at preview, naming the key, and creates nothing", async () => {
         await ws.selectStack("dev");
-        const original = (await pulumi(["config", "get", "minReplicas"])).stdout.trim();
-        await pulumi(["config", "set", "minReplicas", "3"]); // the dev stack has maxReplicas 2
-        const r = await pulumi(["preview", "--policy-pack", POLICY_PACK], false);
-        expect(r.code).to.not.equal(0);
-        expect(r.stdout + r.stderr).to.match(/maxReplicas: must be >= minReplicas \(3\)/);
-        expect(kubectl("get", "namespaces", "-o", "name")).to.not.contain(`namespace/${NS}`);
-        await pulumi(["config", "set", "minReplicas", original]);
+        const original = (await ws.getConfig("minReplicas"))?.value ?? "1";
+        await ws.setConfig("minReplicas", "3"); // the dev stack has maxReplicas 2
+        const r = await ws.previewOutcome({ policyPack: true });
+        expect(r.ok).to.equal(false);
+        expect(r.error).to.match(/maxReplicas: must be >= minReplicas \(3\)/);
+        expect(await namespaces()).to.not.include(NS);
+        await ws.setConfig("minReplicas", original);
     });
 
-    it("blocks a stack of raw bad resources at preview with --policy-pack, naming each policy", async () => {
+    it("blocks a stack of raw bad resources at preview with the pack, naming each mandatory policy", async () => {
         const bad = new PulumiWorkspace({ dir: path.join(tmp, "bad"), programDir: path.join(__dirname, "programs", "bad-stack"), kubeconfig: cluster.kubeconfig });
         await bad.selectStack("bad");
-        const r = await bad.pulumi(["preview", "--policy-pack", POLICY_PACK]);
-        const text = r.stdout + r.stderr;
-        expect(r.code, text).to.not.equal(0);
-        for (const policy of ["vllm-image-pinned", "vllm-tp-matches-gpus", "hpa-no-gpu-utilization"]) {
-            expect(text).to.contain(policy);
-        }
-        const up = await bad.pulumi(["up", "--yes", "--policy-pack", POLICY_PACK]);
-        expect(up.code).to.not.equal(0);
-        for (const [kind, name] of [["deployment", "unpinned"], ["deployment", "tp-mismatch"], ["hpa", "gpu-util"]]) {
-            expect(exists(kind, name, "default"), `${kind}/${name}`).to.equal(false);
-        }
+        const r = await bad.previewOutcome({ policyPack: true });
+        expect(r.ok, r.error).to.equal(false);
+        const mandatory = r.events.filter((e) => e.policyEvent?.enforcementLevel === "mandatory").map((e) => e.policyEvent!.policyName);
+        expect(mandatory).to.include.members(["vllm-image-pinned", "vllm-tp-matches-gpus", "hpa-no-gpu-utilization"]);
+        const up = await bad.up({ policyPack: true }).then(() => "succeeded", (e: Error) => e.message);
+        expect(up).to.match(/mandatory|policy/i);
+        expect(await found(() => kube.apps.readNamespacedDeployment({ name: "unpinned", namespace: "default" }))).to.equal(undefined);
+        expect(await found(() => kube.apps.readNamespacedDeployment({ name: "tp-mismatch", namespace: "default" }))).to.equal(undefined);
+        expect(await found(() => kube.autoscaling.readNamespacedHorizontalPodAutoscaler({ name: "gpu-util", namespace: "default" }))).to.equal(undefined);
     });
 
     it("deploys the dev stack with the policy pack enforced; the API server holds the wired objects", async () => {
         await ws.selectStack("dev");
         await ws.setSecret("hfToken", hfToken);
         await ws.setSecret("apiKey", apiKey);
-        await pulumi(["up", "--yes", "--skip-preview", "--policy-pack", POLICY_PACK]);
+        const up = await ws.up({ policyPack: true });
+        printed.push(up.stdout, up.stderr);
+        expect(up.summary.result).to.equal("succeeded");
 
-        const d = getJson("deployment", NAME);
-        const ctr = d.spec.template.spec.containers[0];
+        const d = await kube.apps.readNamespacedDeployment({ name: NAME, namespace: NS });
+        const pod = d.spec!.template.spec!;
+        const ctr = pod.containers[0];
         expect(ctr.image).to.equal("vllm/vllm-openai:v0.11.0");
         expect(ctr.args).to.include.members(["--model=Qwen/Qwen2.5-0.5B-Instruct", "--tensor-parallel-size=1", "--port=8000"]);
-        expect(ctr.resources.limits["nvidia.com/gpu"]).to.equal("1");
-        expect(ctr.startupProbe.httpGet.path).to.equal("/health");
-        expect(d.spec.template.spec.volumes[0].emptyDir).to.deep.equal({ medium: "Memory", sizeLimit: "2Gi" });
-        expect(d.status.availableReplicas, "rolled out on kwok GPU nodes").to.equal(1);
+        expect(ctr.resources?.limits?.["nvidia.com/gpu"]).to.equal("1");
+        expect(ctr.startupProbe?.httpGet?.path).to.equal("/health");
+        expect(pod.volumes?.find((v) => v.emptyDir?.medium === "Memory")?.emptyDir).to.deep.equal({ medium: "Memory", sizeLimit: "2Gi" });
+        expect(d.status?.availableReplicas, "rolled out on kwok GPU nodes").to.equal(1);
 
-        const pods = JSON.parse(kubectl("get", "pods", "-n", NS, "-l", `app.kubernetes.io/instance=${NAME}`, "-o", "json")).items;
+        const pods = (await kube.core.listNamespacedPod({ namespace: NS, labelSelector: `app.kubernetes.io/instance=${NAME}` })).items;
         expect(pods).to.have.length(1);
-        expect(cluster.nodes).to.include(pods[0].spec.nodeName);
+        expect(cluster.nodes).to.include(pods[0].spec?.nodeName);
 
-        const svc = getJson("service", NAME);
-        expect(svc.spec.ports[0]).to.include({ name: "http", port: 8000 });
-        const slices = JSON.parse(kubectl("get", "endpointslices", "-n", NS, "-l", `kubernetes.io/service-name=${NAME}`, "-o", "json")).items;
-        const ready = slices.flatMap((s: any) => s.endpoints ?? []).filter((e: any) => e.conditions?.ready);
+        const svc = await kube.core.readNamespacedService({ name: NAME, namespace: NS });
+        expect(svc.spec?.ports?.[0]).to.include({ name: "http", port: 8000 });
+        const slices = (await kube.discovery.listNamespacedEndpointSlice({ namespace: NS, labelSelector: `kubernetes.io/service-name=${NAME}` })).items;
+        const ready = slices.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready);
         expect(ready, "Service endpoints filled with the Ready pod").to.have.length(1);
 
-        const sm = getJson("servicemonitor", NAME);
+        const sm = await kube.custom.getNamespacedCustomObject({ group: "monitoring.coreos.com", version: "v1", namespace: NS, plural: "servicemonitors", name: NAME }) as any;
         expect(sm.spec.endpoints[0]).to.include({ port: "http", path: "/metrics", interval: "15s" });
-        expect(sm.spec.selector.matchLabels).to.deep.equal(d.spec.selector.matchLabels);
+        expect(sm.spec.selector.matchLabels).to.deep.equal(d.spec?.selector.matchLabels);
 
-        const hpa = getJson("hpa", NAME);
-        expect(hpa.apiVersion).to.equal("autoscaling/v2");
-        expect(hpa.spec.metrics[0].pods.metric.name).to.equal("vllm:num_requests_waiting");
-        expect(hpa.spec.maxReplicas).to.equal(2);
-        expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).to.equal(300);
+        const hpa = await kube.autoscaling.readNamespacedHorizontalPodAutoscaler({ name: NAME, namespace: NS });
+        expect(hpa.spec?.metrics?.[0].pods?.metric.name).to.equal("vllm:num_requests_waiting");
+        expect(hpa.spec?.maxReplicas).to.equal(2);
+        expect(hpa.spec?.behavior?.scaleDown?.stabilizationWindowSeconds).to.equal(300);
 
-        const token = getJson("secret", `${NAME}-hf-token`);
-        expect(Buffer.from(token.data.token, "base64").toString()).to.equal(hfToken);
-        const key = getJson("secret", `${NAME}-api-key`);
-        expect(Buffer.from(key.data["api-key"], "base64").toString()).to.equal(apiKey);
-        expect(ctr.env.map((e: any) => e.valueFrom.secretKeyRef.name)).to.include.members([`${NAME}-hf-token`, `${NAME}-api-key`]);
+        const token = await kube.core.readNamespacedSecret({ name: `${NAME}-hf-token`, namespace: NS });
+        expect(Buffer.from(token.data!.token, "base64").toString()).to.equal(hfToken);
+        const key = await kube.core.readNamespacedSecret({ name: `${NAME}-api-key`, namespace: NS });
+        expect(Buffer.from(key.data!["api-key"], "base64").toString()).to.equal(apiKey);
+        expect(ctr.env?.map((e) => e.valueFrom?.secretKeyRef?.name)).to.include.members([`${NAME}-hf-token`, `${NAME}-api-key`]);
     });
 
-    it("reports no changes on a second up (no perpetual diff)", async () => {
-        const r = await pulumi(["up", "--yes", "--expect-no-changes", "--policy-pack", POLICY_PACK]);
-        expect(r.code).to.equal(0);
+    it("refreshes from the live objects, then reports no changes on a second up (no perpetual diff)", async () => {
+        const refresh = await ws.refresh();
+        printed.push(refresh.stdout, refresh.stderr);
+        const up = await ws.up({ policyPack: true, expectNoChanges: true });
+        printed.push(up.stdout, up.stderr);
+        expect(Object.keys(up.summary.resourceChanges ?? {})).to.deep.equal(["same"]);
     });
 
     it("updates only the HPA when maxReplicas changes, never replacing the Deployment", async () => {
-        await pulumi(["config", "set", "maxReplicas", "3"]);
-        const preview = await pulumi(["preview", "--json", "--policy-pack", POLICY_PACK]);
-        const steps = (JSON.parse(preview.stdout).steps ?? []) as Array<{ op: string; urn: string }>;
-        const changed = steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn.split("::").slice(-2).join("::")}`);
-        expect(changed).to.deep.equal([`update vllm:index:VllmService$kubernetes:autoscaling/v2:HorizontalPodAutoscaler::${NAME}`]);
-        await pulumi(["up", "--yes", "--skip-preview", "--policy-pack", POLICY_PACK]);
-        expect(getJson("hpa", NAME).spec.maxReplicas).to.equal(3);
+        await ws.setConfig("maxReplicas", "3");
+        const steps: string[] = [];
+        const onEvent = (e: EngineEvent) => {
+            const m = e.resourcePreEvent?.metadata;
+            if (m && m.op !== "same") {
+                steps.push(`${m.op} ${m.urn.split("::").slice(-2).join("::")}`);
+            }
+        };
+        await ws.preview({ policyPack: true, onEvent });
+        expect(steps).to.deep.equal([`update vllm:index:VllmService$kubernetes:autoscaling/v2:HorizontalPodAutoscaler::${NAME}`]);
+        const up = await ws.up({ policyPack: true });
+        printed.push(up.stdout, up.stderr);
+        expect((await kube.autoscaling.readNamespacedHorizontalPodAutoscaler({ name: NAME, namespace: NS })).spec?.maxReplicas).to.equal(3);
     });
 
     it("keeps the HF token and API key out of state and CLI output", async () => {
-        const state = await pulumi(["stack", "export"]);
-        const key = await pulumi(["stack", "output", "apiKey"]);
-        outputs.push(key.stdout);
-        for (const text of [...outputs, state.stdout]) {
+        // The CLI's export, not Stack.exportStack(): the Automation API exports with --show-secrets.
+        const state = (await ws.must(["stack", "export"])).stdout;
+        const shown = await ws.pulumi(["stack", "output", "apiKey"]);
+        for (const text of [...printed, state, shown.stdout, shown.stderr]) {
             expect(text).to.not.contain(hfToken);
             expect(text).to.not.contain(apiKey);
         }
-        expect(state.stdout).to.contain("4dabf18193072939515e22adb298388d"); // secrets are there, encrypted
-        const shown = await pulumi(["stack", "output", "apiKey", "--show-secrets"]);
-        expect(shown.stdout.trim()).to.equal(apiKey);
+        expect(state).to.contain("4dabf18193072939515e22adb298388d"); // secrets are there, encrypted
+        const outputs = await ws.outputs(); // the Automation API decrypts, and says it is a secret
+        expect(outputs.apiKey).to.deep.equal({ value: apiKey, secret: true });
     });
 
-    it("previews the prod stack cleanly under the policy pack", async () => {
+    it("previews the prod stack cleanly under the policy pack and its prod config", async () => {
         await ws.selectStack("prod");
         // Supplied because the pulumi-random provider cannot be built here (tools/README.md).
         await ws.setSecret("apiKey", apiKey);
-        const r = await pulumi(["preview", "--policy-pack", POLICY_PACK]);
-        expect(r.stdout + r.stderr).to.not.match(/mandatory|advisory/i);
-        await ws.selectStack("dev");
+        const r = await ws.previewOutcome({ policyPack: true });
+        expect(r.ok, r.error).to.equal(true);
+        expect(r.events.filter((e) => e.policyEvent).map((e) => e.policyEvent!.policyName)).to.deep.equal([]);
     });
 
     it("destroys everything; the API server holds none of the stack's objects", async () => {
         await ws.selectStack("dev");
-        await pulumi(["destroy", "--yes", "--skip-preview"]);
-        for (const [kind, name] of [["deployment", NAME], ["service", NAME], ["servicemonitor", NAME], ["hpa", NAME],
-            ["secret", `${NAME}-hf-token`], ["secret", `${NAME}-api-key`]]) {
-            expect(exists(kind, name), `${kind}/${name}`).to.equal(false);
-        }
-        expect(kubectl("get", "namespaces", "-o", "name")).to.not.contain(`namespace/${NS}`);
+        const destroy = await ws.destroy();
+        printed.push(destroy.stdout, destroy.stderr);
+        expect(await found(() => kube.apps.readNamespacedDeployment({ name: NAME, namespace: NS }))).to.equal(undefined);
+        expect(await found(() => kube.core.readNamespacedService({ name: NAME, namespace: NS }))).to.equal(undefined);
+        expect(await found(() => kube.autoscaling.readNamespacedHorizontalPodAutoscaler({ name: NAME, namespace: NS }))).to.equal(undefined);
+        expect(await found(() => kube.core.readNamespacedSecret({ name: `${NAME}-api-key`, namespace: NS }))).to.equal(undefined);
+        expect(await found(() => kube.custom.getNamespacedCustomObject({ group: "monitoring.coreos.com", version: "v1", namespace: NS, plural: "servicemonitors", name: NAME }))).to.equal(undefined);
+        const gone = await found(() => kube.core.readNamespace({ name: NS }));
+        expect(gone === undefined || gone.status?.phase === "Terminating", "namespace deleted").to.equal(true);
     });
 });
