@@ -18,6 +18,7 @@ import { etcdHealthy, startEtcd } from "../../env/cluster/etcd";
 import { adminTls, httpGet } from "../../env/cluster/http";
 import { writeKubeconfig } from "../../env/cluster/kubeconfig";
 import { findStagesDir, startKwok } from "../../env/cluster/kwok";
+import { startCluster } from "../../env/cluster";
 import { Pki, generatePki } from "../../env/cluster/pki";
 import { freePorts } from "../../env/cluster/ports";
 import { startScheduler } from "../../env/cluster/scheduler";
@@ -159,5 +160,24 @@ describe("local cluster: each process alone @integration", function () {
                 expect(pidAlive(c.process.pid)).to.equal(false);
             });
         }
+    });
+
+    describe("startCluster failing part-way", () => {
+        const s = scope("cluster-fail-");
+        before(() => s.open());
+        after(() => s.close());
+
+        it("stops every process it started and says why (a CRD that is not there)", async () => {
+            const logs: string[] = [];
+            const err = await startCluster({ binDirs: ensureClusterToolchain(), stateDir: s.dir, crds: ["widgets"], log: (m) => logs.push(m) }).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            expect(err?.message).to.match(/^local cluster: no CRD file for widgets in /);
+            expect(logs, "it got as far as the processes").to.include.members(["start failed; stopping what was started"]);
+            expect(logs.some((l) => l.startsWith("kwok is healthy"))).to.equal(true);
+            expect(processesUnder(s.dir), "processes left").to.equal("");
+            expect(fs.existsSync(path.join(s.dir, "state.json")), "state file removed").to.equal(false);
+        });
     });
 });
