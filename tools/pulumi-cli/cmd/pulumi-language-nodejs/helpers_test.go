@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -95,6 +96,16 @@ func requireNodeSDK(t *testing.T) {
 		if _, err := os.ReadFile(strings.TrimSpace(string(out))); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Likewise for the test programs, which only node reads.
+	err := filepath.WalkDir("testdata", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			_, err = os.ReadFile(path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
