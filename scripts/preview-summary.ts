@@ -41,7 +41,8 @@ function changes(events: EngineEvent[]): Map<OpType, string[]> {
     const byOp = new Map<OpType, string[]>();
     for (const e of events) {
         const m = e.resourcePreEvent?.metadata;
-        if (!m || m.op === "same" || m.type === "pulumi:pulumi:Stack") {
+        // The stack and default providers come and go with the program: not worth a reviewer's time.
+        if (!m || m.op === "same" || m.type === "pulumi:pulumi:Stack" || m.type.startsWith("pulumi:providers:")) {
             continue;
         }
         byOp.set(m.op, [...(byOp.get(m.op) ?? []), resourceLabel(m.urn)]);
@@ -100,8 +101,16 @@ export function renderSummary(stack: string, o: PreviewOutcome): string {
         lines.push("", "No policy violations.");
     }
     if (!o.ok) {
-        const reported = errors(o.events);
-        lines.push("", "#### Error", "", fence(reported.length > 0 ? reported.join("\n\n") : plain(o.error ?? "pulumi preview failed without output")));
+        const reported = errors(o.events).filter((m) => m !== "preview failed"); // the engine's generic last word
+        const blocked = [...byPolicy.values()].some((events) => events[0].enforcementLevel === "mandatory");
+        lines.push("", "#### Error", "");
+        if (reported.length > 0) {
+            lines.push(fence(reported.join("\n\n")));
+        } else if (blocked) {
+            lines.push("The mandatory policy violations above block the update.");
+        } else {
+            lines.push(fence(plain(o.error ?? "pulumi preview failed without output")));
+        }
     }
     return lines.join("\n") + "\n";
 }
