@@ -7,7 +7,8 @@ import { VllmService, VllmServiceArgs } from "./components/index";
 import { readStackConfig } from "./stackConfig";
 
 // The component checks every value (types, ranges, required keys, unknown keys) and names the key.
-const args = readStackConfig(__dirname) as unknown as VllmServiceArgs;
+// The project directory (the engine runs the program there): from bin/ (program.js), __dirname is not it.
+const args = readStackConfig(process.cwd()) as unknown as VllmServiceArgs;
 const vllm = new VllmService(args.name ?? "vllm-server", args);
 
 export const namespace = vllm.namespace;

@@ -125,6 +125,12 @@ export class PulumiWorkspace {
                 fs.symlinkSync(fs.existsSync(own) ? own : path.join(REPO_ROOT, link), dst);
             }
         }
+        // The repo's program runs compiled: package.json main is program.js, which builds bin/
+        // beside itself when a source is newer. Linked, so every copy shares the repo's one build.
+        const entry = path.join(from, "program.js");
+        if (fs.existsSync(entry) && !fs.existsSync(path.join(this.projectDir, "program.js"))) {
+            fs.symlinkSync(entry, path.join(this.projectDir, "program.js"));
+        }
     }
 
     /** The Automation API workspace on the project copy (one per PulumiWorkspace). */
