@@ -23,6 +23,8 @@ const GNU_TIME = "/usr/bin/time";
 export interface Run {
     /** Median wall-clock seconds. */
     seconds: number;
+    /** Median CPU seconds (user + system), by GNU time: wall time minus waiting on a busy machine. */
+    cpuSeconds?: number;
     /** Largest peak resident set size over the runs, MiB (undefined without GNU time). */
     peakMiB?: number;
     /** Violations of the two compared policies found in the output (the same for both tools). */
@@ -33,6 +35,8 @@ export interface Run {
 export interface Figures {
     date: string;
     machine: string;
+    /** 1-minute load average when the run started: figures from a busy machine are slower. */
+    load: number;
     objects: number;
     expectedViolations: number;
     runs: number;
@@ -52,10 +56,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 function measure(argv: string[], runs: number, countViolations: (stdout: string) => number): Run {
     const timed = fs.existsSync(GNU_TIME);
     const times: number[] = [];
+    const cpu: number[] = [];
     let peak = 0;
     let violations = 0;
     for (let i = 0; i <= runs; i++) {
-        const cmd = timed ? [GNU_TIME, "-f", "maxrss_kb=%M", ...argv] : argv;
+        const cmd = timed ? [GNU_TIME, "-f", "maxrss_kb=%M cpu=%U+%S", ...argv] : argv;
         const start = process.hrtime.bigint();
         const r = spawnSync(cmd[0], cmd.slice(1), { cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 256 * 2 ** 20, env: { ...process.env, INIT_CWD: REPO_ROOT } });
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
@@ -65,9 +70,11 @@ function measure(argv: string[], runs: number, countViolations: (stdout: string)
         times.push(seconds);
         const rss = /maxrss_kb=(\d+)/.exec(r.stderr);
         if (rss) peak = Math.max(peak, Number(rss[1]) / 1024);
+        const used = /cpu=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+        if (used) cpu.push(Number(used[1]) + Number(used[2]));
         violations = countViolations(r.stdout);
     }
-    return { seconds: median(times), peakMiB: timed ? peak : undefined, violations, command: argv.map(a => path.relative(REPO_ROOT, a).startsWith("..") ? a : path.relative(REPO_ROOT, a) || a).join(" ") };
+    return { seconds: median(times), cpuSeconds: cpu.length ? median(cpu) : undefined, peakMiB: timed ? peak : undefined, violations, command: argv.map(a => path.relative(REPO_ROOT, a).startsWith("..") ? a : path.relative(REPO_ROOT, a) || a).join(" ") };
 }
 
 /** The conftest binary, built (bench-only) by the toolchain script when missing. */
@@ -99,12 +106,14 @@ export async function runCheckManifestsBench(opts: BenchOptions = {}): Promise<F
         const expected = input.expected["vllm-image-pinned"] + input.expected["hpa-no-gpu-utilization"];
         const compared = (stdout: string) => stdout.split("\n").filter(l => /^(vllm-image-pinned|hpa-no-gpu-utilization) /.test(l)).length;
 
+        const load = os.loadavg()[0];
         const startup = measure([process.execPath, CLI, empty], Math.max(runs, 5), () => 0);
         const cm = measure([process.execPath, CLI, big], runs, compared);
         const cpus = os.cpus();
         const figures: Figures = {
             date: new Date().toISOString(),
             machine: `${cpus.length} x ${cpus[0]?.model ?? "cpu"}, Node ${process.version}`,
+            load,
             objects: input.objects,
             expectedViolations: expected,
             runs,
@@ -134,9 +143,9 @@ export async function runCheckManifestsBench(opts: BenchOptions = {}): Promise<F
 
 /** The figures as printed by the bench, with their commands. */
 export function formatFigures(f: Figures): string[] {
-    const mem = (r: Run) => (r.peakMiB !== undefined ? `, peak ${r.peakMiB.toFixed(0)} MiB` : "");
+    const mem = (r: Run) => (r.cpuSeconds !== undefined ? ` (cpu ${r.cpuSeconds.toFixed(2)} s)` : "") + (r.peakMiB !== undefined ? `, peak ${r.peakMiB.toFixed(0)} MiB` : "");
     const lines = [
-        `check-manifests (${f.date.slice(0, 10)}, ${f.machine}; medians of ${f.runs} runs after a warm-up)`,
+        `check-manifests (${f.date.slice(0, 10)}, ${f.machine}, load average ${f.load.toFixed(1)} at start; medians of ${f.runs} runs after a warm-up)`,
         `  start-up on an empty file           ${f.startup.seconds.toFixed(3)} s${mem(f.startup)}   [${f.startup.command}]`,
         `  ${f.objects} objects (${f.expectedViolations} violations of the two compared policies)`,
         `  check-manifests, whole pack          ${f.checkManifests.seconds.toFixed(2)} s = ${Math.round(f.checkManifests.objectsPerSecond)} objects/s${mem(f.checkManifests)}   [${f.checkManifests.command}]`,
