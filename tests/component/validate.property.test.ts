@@ -1,23 +1,16 @@
 /**
- * Property-based tests (fast-check) of the pure validation and of the component under mocks:
- * valid args always validate and render objects the dev policy pack accepts; any corruption of
- * one key fails with VllmServiceArgsError naming it, and no input ever escapes as another error.
+ * Property-based tests (fast-check) of the pure validation: valid args always validate; any
+ * corruption of one key fails with VllmServiceArgsError naming it, and no input ever escapes as
+ * another error. (The component under the policy pack: component.property.test.ts.)
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import * as fs from "fs";
-import * as path from "path";
 import { VllmServiceArgs } from "../../components/args";
 import { ARG_NAMES } from "../../components/argNames";
 import { durationMs, scrapeDurationProblem } from "../../components/durations";
 import { extraArgsProblems, OWNED_FLAGS } from "../../components/extraArgs";
 import { configMapKeyProblem, dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "../../components/kubeNames";
 import { validateArgs, VllmServiceArgsError } from "../../components/validate";
-import { VllmService } from "../../components/vllmService";
-import { policies } from "../../policy/policies";
-import { runPolicies } from "../../policy/runPolicies";
-import { runWithMocks } from "../support/pulumiMocks";
-import { REPO_ROOT } from "../support/renderStack";
 import { dnsLabel, duration, labelKey, labelValue, validArgs } from "./argsArbitrary";
 
 /** validateArgs' outcome: the problems, or [] when valid. Any other exception fails the property. */
@@ -109,19 +102,5 @@ describe("Prometheus durations (fast-check)", () => {
         fc.assert(fc.property(pair, fc.integer({ min: 1, max: 99 }), ([a, b], n) => {
             expect(scrapeDurationProblem(`${n}${order[a]}${n}${order[b]}`)).to.match(/not a duration the Prometheus Operator accepts/);
         }));
-    });
-});
-
-describe("the component on valid args (fast-check, mocks, dev policy pack)", function () {
-    this.timeout(120_000);
-    const devConfig = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policy", "config", "dev.json"), "utf8"));
-
-    it("renders objects that raise no mandatory violation", async () => {
-        await fc.assert(fc.asyncProperty(validArgs, async (args) => {
-            const { captured } = await runWithMocks(() => new VllmService("vllm-server", args));
-            const resources = captured.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
-            const violations = await runPolicies(policies, resources, devConfig);
-            expect(violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy}: ${v.message}`)).to.deep.equal([]);
-        }), { numRuns: 25 });
     });
 });

@@ -37,7 +37,8 @@ describe("VllmService (mocks)", () => {
     describe("with defaults", () => {
         let c: Captured;
         let svc: VllmService;
-        before(async () => ({ c, svc } = await render()));
+        // beforeEach, not before: per-test coverage (npm run mutation) then credits each assertion with the render.
+        beforeEach(async () => ({ c, svc } = await render()));
 
         it("creates exactly the recipe's objects", () => {
             expect(c.resources.map((r) => r.type).sort()).to.deep.equal(

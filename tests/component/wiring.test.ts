@@ -64,7 +64,7 @@ describe("VllmService ordering (dependsOn, mocks)", () => {
 
 describe("VllmService rollout and probes (mocks)", () => {
     let spec: any;
-    before(async () => {
+    beforeEach(async () => { // per test, so mutation coverage credits each assertion
         const { captured } = await runWithMocks(() => new VllmService("vllm-server", BASE));
         spec = captured.one("kubernetes:apps/v1:Deployment").inputs.spec;
     });
