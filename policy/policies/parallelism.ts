@@ -139,8 +139,20 @@ function groupVerdicts(obj: KubeObject, ref: ContainerRef, p: Parallelism, out: 
     }
 }
 
-/** Every verdict for an object's vLLM server containers (empty when all match). */
+/** Every verdict for an object's vLLM server containers (empty when all match); computed once per object. */
 export function parallelismVerdicts(obj: KubeObject): Verdict[] {
+    let verdicts = VERDICTS.get(obj);
+    if (!verdicts) {
+        verdicts = computeVerdicts(obj);
+        VERDICTS.set(obj, verdicts);
+    }
+    return verdicts;
+}
+
+/** Both policies that read the verdicts see the same object (kubeObject caches it per resource). */
+const VERDICTS = new WeakMap<KubeObject, Verdict[]>();
+
+function computeVerdicts(obj: KubeObject): Verdict[] {
     const out: Verdict[] = [];
     const multiNode = isLeaderWorkerSet(obj) && (lwsGroupSize(obj) ?? 2) > 1;
     const runtime = obj.group === KSERVE_GROUP && obj.kind !== "InferenceService";

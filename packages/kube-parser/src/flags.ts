@@ -210,8 +210,9 @@ export interface FlagValue {
 
 /** Canonical form of a flag token (no `=value`); vLLM accepts `_` for `-` in `--long` flags. */
 function flagName(token: string): string {
-    const name = token.split("=", 1)[0];
-    return name.startsWith("--") ? name.replace(/_/g, "-") : name;
+    const eq = token.indexOf("=");
+    const name = eq < 0 ? token : token.slice(0, eq);
+    return name.startsWith("--") && name.includes("_") ? name.replace(/_/g, "-") : name;
 }
 
 /**

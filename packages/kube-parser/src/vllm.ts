@@ -89,6 +89,15 @@ export function containerTokens(container: any): string[] {
 
 /** The vLLM server a container runs, or undefined when it runs none. */
 export function vllmServer(container: any): VllmServer | undefined {
+    if (!container || typeof container !== "object") return findServer(container);
+    // Several policies ask about the same container: tokenise its command line once.
+    if (!SERVERS.has(container)) SERVERS.set(container, findServer(container));
+    return SERVERS.get(container);
+}
+
+const SERVERS = new WeakMap<object, VllmServer | undefined>();
+
+function findServer(container: any): VllmServer | undefined {
     const tokens = containerTokens(container);
     const start = vllmInvocation(tokens);
     if (start >= 0) {

@@ -31,6 +31,20 @@ const PULUMI_TYPE_RE = /^kubernetes:([^/:]+)\/([^/:]+):([A-Za-z0-9]+)$/;
  * component resources, Helm releases).
  */
 export function kubeObject(type: string | undefined, body: any): KubeObject | undefined {
+    if (body && typeof body === "object") {
+        // Every policy asks for the same resource's object: parse it once (objects are read, never changed).
+        const cached = OBJECTS.get(body);
+        if (cached && cached.type === type) return cached.obj;
+        const obj = parseObject(type, body);
+        OBJECTS.set(body, { type, obj });
+        return obj;
+    }
+    return parseObject(type, body);
+}
+
+const OBJECTS = new WeakMap<object, { type: string | undefined; obj: KubeObject | undefined }>();
+
+function parseObject(type: string | undefined, body: any): KubeObject | undefined {
     if (type !== undefined) {
         const m = PULUMI_TYPE_RE.exec(type);
         if (!m) {
@@ -149,6 +163,8 @@ export interface ContainerRef {
 
 /** Every container of a workload's pod spec(s): per template, app containers first, then init and ephemeral. */
 export function containersOf(obj: KubeObject): ContainerRef[] {
+    const cached = CONTAINERS.get(obj);
+    if (cached) return cached;
     const out: ContainerRef[] = [];
     for (const pod of podSpecsOf(obj)) {
         for (const list of ["containers", "initContainers", "ephemeralContainers"] as const) {
@@ -159,8 +175,12 @@ export function containersOf(obj: KubeObject): ContainerRef[] {
             });
         }
     }
+    CONTAINERS.set(obj, out);
     return out;
 }
+
+/** containersOf per object (kubeObject returns the same object for the same resource). */
+const CONTAINERS = new WeakMap<KubeObject, ContainerRef[]>();
 
 /** `container "name"` (or `init container "name"`, `worker container "name"`), for messages. */
 export function containerLabel(ref: ContainerRef): string {
