@@ -191,7 +191,7 @@ export class PulumiWorkspace {
             ...(o.expectNoChanges ? { expectNoChanges: true } : {}),
             ...(o.refresh ? { refresh: true } : {}),
             ...(o.onEvent ? { onEvent: o.onEvent } : {}),
-            ...(this.opts.echo ? { onOutput: (s: string) => process.stderr.write(s) } : {}),
+            ...(this.opts.echo ? { onOutput: (s: string) => process.stderr.write(s), onError: (s: string) => process.stderr.write(s) } : {}),
             signal: AbortSignal.timeout(o.timeoutMs ?? 15 * 60_000),
         };
     }
@@ -218,13 +218,13 @@ export class PulumiWorkspace {
     }
 
     destroy(o: OperationOptions = {}) {
-        const { signal, onOutput, onEvent } = this.operationArgs(o);
-        return this.stack().destroy({ signal, onOutput, onEvent });
+        const { signal, onOutput, onError, onEvent } = this.operationArgs(o);
+        return this.stack().destroy({ signal, onOutput, onError, onEvent });
     }
 
     refresh(o: OperationOptions = {}) {
-        const { signal, onOutput, onEvent, expectNoChanges } = this.operationArgs(o);
-        return this.stack().refresh({ signal, onOutput, onEvent, expectNoChanges });
+        const { signal, onOutput, onError, onEvent, expectNoChanges } = this.operationArgs(o);
+        return this.stack().refresh({ signal, onOutput, onError, onEvent, expectNoChanges });
     }
 
     outputs(): Promise<OutputMap> {
