@@ -53,10 +53,10 @@ export function findProcesses(names: string[], exclude: Set<number> = new Set())
 }
 
 /**
- * Throws one error listing everything that makes the environment dirty: a live cluster in the
- * default state dir (the demo's) and any process of the toolchain the bench did not start.
+ * Everything that makes the environment dirty, one message each: a live cluster in the default
+ * state dir (the demo's) and any process of the toolchain the bench did not start.
  */
-export async function assertQuietEnvironment(stateDir: string = DEFAULT_STATE_DIR): Promise<void> {
+export async function environmentProblems(stateDir: string = DEFAULT_STATE_DIR): Promise<string[]> {
     const problems: string[] = [];
     const status = await clusterStatus({ stateDir });
     const live = status.components.filter((c) => c.running);
@@ -71,12 +71,18 @@ export async function assertQuietEnvironment(stateDir: string = DEFAULT_STATE_DI
     const others = findProcesses(FOREIGN_EXECUTABLES, new Set([process.pid, ...recorded]));
     if (others.length > 0) {
         problems.push(
-            `processes of the toolchain the bench did not start are running (another test run, demo or ` +
-                `cluster?); let them finish or stop them by PID:\n` +
+            `${others.length} process(es) of the toolchain the bench did not start are running (another ` +
+                `test run, demo or cluster?); let them finish or stop them by PID\n` +
                 others.map((p) => `    pid ${p.pid}: ${p.commandLine}`).join("\n"),
         );
     }
+    return problems;
+}
+
+/** Throws one error listing every problem {@link environmentProblems} finds. */
+export async function assertQuietEnvironment(stateDir: string = DEFAULT_STATE_DIR): Promise<void> {
+    const problems = await environmentProblems(stateDir);
     if (problems.length > 0) {
-        throw new Error(`refusing to measure on a busy local environment:\n  - ${problems.join("\n  - ")}`);
+        throw new Error(`refusing to measure on a busy local environment (--allow-busy measures anyway, marked as such):\n  - ${problems.join("\n  - ")}`);
     }
 }

@@ -46,6 +46,8 @@ async function setApiKey(ws: PulumiWorkspace): Promise<void> {
 async function variants(dir: string, kubeconfig: string): Promise<Variant[]> {
     const empty = new PulumiWorkspace({ dir: path.join(dir, "empty"), programDir: path.join(__dirname, "..", "bench-empty-program"), kubeconfig });
     await empty.selectStack("bench");
+    const emptyJs = new PulumiWorkspace({ dir: path.join(dir, "empty-js"), programDir: path.join(__dirname, "..", "bench-empty-js-program"), kubeconfig });
+    await emptyJs.selectStack("bench");
     const dev = new PulumiWorkspace({ dir: path.join(dir, "dev"), kubeconfig });
     await dev.selectStack("dev");
     await setApiKey(dev);
@@ -57,6 +59,7 @@ async function variants(dir: string, kubeconfig: string): Promise<Variant[]> {
     }
     return [
         { label: "floor", ws: empty, args: ["--stack", "bench"] },
+        { label: "floor-js", ws: emptyJs, args: ["--stack", "bench"] },
         { label: "dev", ws: dev, args: ["--stack", "dev"] },
         { label: "dev+pack", ws: dev, args: ["--stack", "dev", "--policy-pack", POLICY_PACK] },
         ...SCALE_POINTS.map((n) => ({ label: `scale-${n}`, ws: scale, args: ["--stack", `scale-${n}`] })),
@@ -73,6 +76,7 @@ export function previewFigures(m: Map<string, Sample>): Figure[] {
     const packCost = pack.wall - dev.wall;
     const figures: Figure[] = [
         { label: "empty TypeScript program (engine floor)", value: seconds(floor.wall), cpu: seconds(floor.cpu) },
+        { label: "empty JavaScript program (no TypeScript loaded, like the compiled dev program)", value: `${seconds(get("floor-js").wall)} (dev stack: ${(dev.wall / get("floor-js").wall).toFixed(2)}x this)`, cpu: seconds(get("floor-js").cpu) },
         { label: "dev stack", value: `${seconds(dev.wall)} (${ratio.toFixed(2)}x the floor)`, cpu: seconds(dev.cpu), target: `<= ${TARGETS.devOverFloor}x the floor`, met: ratio <= TARGETS.devOverFloor },
         { label: "dev stack with `--policy-pack policy`", value: `${seconds(pack.wall)} (+${seconds(packCost)} for the pack)`, cpu: seconds(pack.cpu), target: `pack adds <= ${seconds(TARGETS.packSeconds)}`, met: packCost <= TARGETS.packSeconds },
     ];

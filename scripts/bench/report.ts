@@ -32,6 +32,8 @@ export interface ReportHeader {
     machine: Machine;
     loadAtStart: string;
     loadAtEnd: string;
+    /** Set when measured next to processes the bench did not start (--allow-busy). */
+    busy?: string;
 }
 
 function row(cells: string[]): string {
@@ -49,6 +51,7 @@ export function renderReport(h: ReportHeader, sections: Section[]): string {
         `\`${h.command}\`, ${h.date.toISOString().replace(/\.\d+Z$/, "Z")}`,
         `machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, pulumi ${m.pulumi}; ` +
             `1-min load average ${h.loadAtStart} at start, ${h.loadAtEnd} at the end`,
+        ...(h.busy ? ["", `**measured on a busy machine (--allow-busy): ${h.busy}; not comparable with a quiet run**`] : []),
         "",
         row(["figure", "median", "CPU (median)", "target", ""]),
         row(["---", "---", "---", "---", "---"]),
@@ -60,6 +63,10 @@ export function renderReport(h: ReportHeader, sections: Section[]): string {
         }
     }
     const missed = sections.flatMap((s) => s.figures).filter((f) => f.met === false);
-    lines.push("", missed.length === 0 ? "every target met" : `targets missed: ${missed.map((f) => f.label).join("; ")}`);
+    lines.push(
+        "",
+        "CPU: user + system seconds of the processes the command waited for (a policy pack's process is stopped, not waited for, so its CPU is not in it).",
+        missed.length === 0 ? "Every target met." : `Targets missed: ${missed.map((f) => f.label).join("; ")}.`,
+    );
     return lines.join("\n");
 }

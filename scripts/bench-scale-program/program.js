@@ -1,14 +1,18 @@
+// @ts-check
+"use strict";
 /**
  * `npm run bench`'s scale program: `instances` VllmServices (the dev stack's settings) in one
  * stack, each in its own namespace, so the curve shows what one more service costs a preview.
+ * It runs like the repo's program (program.js): the compiled components, rebuilt when stale.
+ * The workspace links this file into its project copy; require resolves it to this folder.
  */
-import * as pulumi from "@pulumi/pulumi";
-import type * as Components from "../../components";
-
-// Runs only from a PulumiWorkspace copy, where `components` links to the repo's components/;
-// the type import above lets `tsc -p .` check this file in place.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { VllmService } = require("./components") as typeof Components;
+const path = require("path");
+const repo = path.join(__dirname, "..", "..");
+require(path.join(repo, "program-build")).ensureProgramBuilt();
+require(path.join(repo, "scripts", "defer-sdk-modules")).deferSdkModules(repo);
+const pulumi = require("@pulumi/pulumi");
+/** @type {typeof import("../../components")} */
+const { VllmService } = require(path.join(repo, "bin", "components"));
 
 const config = new pulumi.Config();
 const instances = config.requireNumber("instances");
