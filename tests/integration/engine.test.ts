@@ -36,7 +36,7 @@ describe("@integration real engine on a local control plane", function () {
     // Cold toolchain builds are reported with progress by tools/ensure-toolchain.sh.
     this.timeout(90 * 60_000);
     const stateDir = path.join(REPO_ROOT, ".cache", "test-cluster");
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-pulumi-it-"));
+    let tmp: string; // made in before(): mocha loads this file even when --grep skips the suite
     // Unique per run, so finding them in output is meaningful and never a leftover.
     const hfToken = `hf_it_${crypto.randomBytes(12).toString("hex")}`;
     const apiKey = `key-it-${crypto.randomBytes(16).toString("hex")}`;
@@ -52,6 +52,7 @@ describe("@integration real engine on a local control plane", function () {
 
     before(async function () {
         registerCleanup();
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-pulumi-it-"));
         const env = toolchainEnv(); // builds the Pulumi toolchain when missing
         const binDirs = ensureClusterToolchain({ binDirs: (env.PATH ?? "").split(path.delimiter) });
         cluster = await startCluster({ binDirs, stateDir, reuse: false });
@@ -63,7 +64,9 @@ describe("@integration real engine on a local control plane", function () {
         if (cluster && !cluster.reused) {
             await stopCluster({ stateDir });
         }
-        fs.rmSync(tmp, { recursive: true, force: true });
+        if (tmp) {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
     });
 
     it("rejects invalid stack config at preview, naming the key, and creates nothing", async () => {

@@ -54,13 +54,16 @@ function seedPluginCache(pulumiHome: string, env: NodeJS.ProcessEnv): void {
 
 describe("@integration pulumi new from this repository", function () {
     this.timeout(30 * 60_000); // npm install of the new project
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-pulumi-new-"));
-    const template = path.join(tmp, "template");
-    const project = path.join(tmp, "my-llm");
+    let tmp: string; // made in before(): mocha loads this file even when --grep skips the suite
+    let template: string;
+    let project: string;
     let env: NodeJS.ProcessEnv;
     let created: { status: number | null; output: string };
 
     before(() => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-pulumi-new-"));
+        template = path.join(tmp, "template");
+        project = path.join(tmp, "my-llm");
         cloneLikeCopy(template);
         fs.mkdirSync(project);
         fs.mkdirSync(path.join(tmp, "state"));
@@ -85,7 +88,9 @@ describe("@integration pulumi new from this repository", function () {
     });
 
     after(() => {
-        fs.rmSync(tmp, { recursive: true, force: true });
+        if (tmp) {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
     });
 
     it("creates the project and the dev stack with the template's answers", () => {
