@@ -38,9 +38,13 @@ function yamlWorkspace(dir: string, kubeconfig: string, change: Properties = {})
     const ws = new PulumiWorkspace({ dir: path.join(dir, "ws"), programDir, kubeconfig });
     const declared = YAML.parse(fs.readFileSync(path.join(ws.projectDir, "Pulumi.yaml"), "utf8")).packages.vllm;
     const link = path.resolve(ws.projectDir, declared);
-    if (!fs.existsSync(link)) {
-        fs.mkdirSync(path.dirname(link), { recursive: true });
-        fs.symlinkSync(path.join(REPO_ROOT, "components"), link);
+    // The repo's node_modules goes beside the link, as in the repo: the schema is derived by
+    // TypeScript, which resolves @pulumi/pulumi upwards from the link's path, not its target's.
+    for (const [name, target] of [[link, "components"], [path.join(path.dirname(link), "node_modules"), "node_modules"]]) {
+        if (!fs.existsSync(name)) {
+            fs.mkdirSync(path.dirname(name), { recursive: true });
+            fs.symlinkSync(path.join(REPO_ROOT, target), name);
+        }
     }
     return ws;
 }
