@@ -53,7 +53,7 @@ describe("@integration the VllmService component from Python and Go (pulumi pack
     it("generates a Python SDK whose modules and the Python example compile", () => {
         const service = fs.readFileSync(path.join(sdks, "python", "pulumi_vllm", "vllm_service.py"), "utf8");
         expect(service).to.match(/class VllmService\(pulumi\.ComponentResource\)/);
-        expect(service).to.match(/tensor_parallel_size: Optional\[float\]/);
+        expect(service).to.match(/tensor_parallel_size: Optional\[_builtins\.float\]/);
         const files = [...filesUnder(path.join(sdks, "python"), ".py"), path.join(REPO_ROOT, "examples", "python", "__main__.py")];
         expect(files.length).to.be.greaterThan(4);
         // py_compile writes bytecode next to the sources: keep it out of the repo.
