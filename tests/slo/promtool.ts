@@ -1,5 +1,6 @@
 /**
- * Test helpers: find promtool (installing it through scripts/ensure-promtool.sh when missing),
+ * Test helpers: find promtool (the pinned Prometheus 3.13.1 one from tools/prometheus, built through
+ * scripts/ensure-promtool.sh when missing, or $PROMTOOL),
  * write rule and test files to a temp dir, and run `promtool check rules` / `promtool test rules`.
  */
 import { execFile, execFileSync, spawnSync } from "child_process";
@@ -18,7 +19,7 @@ export function promtoolPath(): string {
         cached = execFileSync("bash", [path.join(REPO, "scripts", "ensure-promtool.sh")], {
             encoding: "utf8",
             stdio: ["ignore", "pipe", "pipe"],
-            timeout: 180_000,
+            timeout: 40 * 60_000, // a cold build of tools/prometheus takes minutes on 2 cores
         }).trim();
     } catch (e) {
         const err = e as { stderr?: string; message: string };
