@@ -1,0 +1,62 @@
+/**
+ * The bench's own logic: medians, the targets it reports met or missed, the refusal to measure
+ * next to foreign toolchain processes, and the report's header (command, machine, date).
+ */
+import { expect } from "chai";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { findProcesses } from "../../scripts/bench/environment";
+import { previewFigures } from "../../scripts/bench/previews";
+import { renderReport } from "../../scripts/bench/report";
+import { median, Sample } from "../../scripts/bench/stats";
+
+const s = (wall: number, cpu = wall / 2): Sample => ({ wall, cpu });
+
+describe("bench", () => {
+    it("takes the median of odd and even sample counts and refuses none", () => {
+        expect(median([3, 1, 2])).to.equal(2);
+        expect(median([4, 1, 3, 2])).to.equal(2.5);
+        expect(() => median([])).to.throw(/no samples/);
+    });
+
+    it("reports the dev/floor ratio, the pack's cost and the cost per added instance against the targets", () => {
+        const figures = previewFigures(new Map([
+            ["floor", s(2.0)], ["floor-js", s(1.6)], ["dev", s(3.2)], ["dev+pack", s(3.4)],
+            ["scale-1", s(3.2)], ["scale-5", s(3.6)], ["scale-20", s(6.6)],
+        ]));
+        const by = (label: RegExp) => figures.find((f) => label.test(f.label))!;
+        expect(by(/^dev stack$/)).to.include({ met: false, value: "3.20 s (1.60x the floor)" });
+        expect(by(/policy-pack/)).to.include({ met: true, value: "3.40 s (+0.20 s for the pack)" });
+        expect(by(/^5 /)).to.include({ met: true, value: "3.60 s (+100 ms per instance over 1)" });
+        expect(by(/^20 /)).to.include({ met: false, value: "6.60 s (+200 ms per instance over 5)" });
+    });
+
+    it("finds a toolchain process it did not start by its executable's name, and leaves out excluded PIDs", async function () {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-test-"));
+        const fake = path.join(dir, "kube-apiserver");
+        fs.symlinkSync(process.platform === "linux" ? "/bin/sleep" : "/usr/bin/sleep", fake);
+        const child = spawn(fake, ["30"], { stdio: "ignore" });
+        try {
+            await new Promise((r) => setTimeout(r, 100));
+            const found = findProcesses(["kube-apiserver"]);
+            expect(found.map((p) => p.pid)).to.include(child.pid);
+            expect(findProcesses(["kube-apiserver"], new Set([child.pid!])).map((p) => p.pid)).to.not.include(child.pid);
+        } finally {
+            child.kill();
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("prints the command, date, machine and every missed target", () => {
+        const text = renderReport(
+            { command: "npm run bench", date: new Date("2026-11-26T05:00:00.123Z"), loadAtStart: "0.10", loadAtEnd: "0.20",
+                machine: { cores: 2, cpu: "Test CPU", memoryGiB: 24, node: "v20", pulumi: "v3.274.1" } },
+            [{ name: "previews", title: "pulumi preview", how: "test", figures: [{ label: "dev stack", value: "3 s", target: "<= 1.5x", met: false }] }],
+        );
+        expect(text).to.match(/^`npm run bench`, 2026-11-26T05:00:00Z\nmachine: 2 cores \(Test CPU\), 24 GiB, Node v20, pulumi v3.274.1/);
+        expect(text).to.include("| dev stack | 3 s |  | <= 1.5x | **missed** |");
+        expect(text).to.include("Targets missed: dev stack.");
+    });
+});
