@@ -203,8 +203,12 @@ export async function startAdapter(opts: AdapterOptions): Promise<AdapterHandle>
             await waitAvailable(kube, reg(current.port), ctx.timeoutMs, current.process);
         },
         async stop() {
-            await unregister();
-            await stopProcess(current.process);
+            // The process is stopped even when the API server cannot be reached to unregister.
+            try {
+                await unregister();
+            } finally {
+                await stopProcess(current.process);
+            }
         },
     };
 }
