@@ -88,7 +88,7 @@ func TestRunProgramErrorBails(t *testing.T) {
 	if _, err := client.Handshake(ctx, &pulumirpc.LanguageHandshakeRequest{EngineAddress: addr}); err != nil {
 		t.Fatal(err)
 	}
-	req := runRequest(t, testdata(t, "program-throws"), addr, map[string]any{"typescript": false})
+	req := runRequest(t, testdata(t, "program-throws"), addr, nil) // see the program's comment
 	resp, err := client.Run(ctx, req)
 	if err != nil {
 		t.Fatal(err)
