@@ -4,5 +4,5 @@
 // so it is never stale. Pulumi.yaml sets `typescript: false`: nothing is compiled while the engine
 // waits, and the SDK's function-serialization modules load only if used (npm run bench, README).
 require("./program-build").ensureProgramBuilt();
-require("./scripts/defer-sdk-modules").deferSdkModules(__dirname);
+require("@vllm-pulumi/kube-parser/defer-sdk-modules").deferSdkModules(__dirname);
 module.exports = require("./bin/index.js");

@@ -5,7 +5,9 @@
  * arborist (with pacote and sigstore). They cost a preview about 0.6 CPU-seconds before the first
  * resource is registered (npm run bench, README). Each is replaced in require's cache by a stand-in
  * that loads the real module on first use, so a program that does serialize a function still works.
- * Plain JavaScript: program.js runs it before the compiled program, with no TypeScript loaded.
+ * Plain JavaScript, shipped with this package (like ensure-built.js) for the program's program.js,
+ * which runs it before any TypeScript is loaded, and the policy pack's pack.js, where run-policy-pack
+ * has already loaded TypeScript (ts-node), so only arborist is deferred there.
  */
 const Module = require("module");
 const path = require("path");
