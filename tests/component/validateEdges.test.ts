@@ -78,7 +78,7 @@ describe("validation edges", () => {
     }
     it("gives the HF token its own message", () => expectProblem({ hfToken: " " }, "hfToken", /leave hfToken unset/));
     it("does not call an exact managed flag a prefix", () => {
-        expect(problemsOf({ extraArgs: ["--port=9000"] })[0]).to.not.contain("prefix");
+        expect(problemsOf({ extraArgs: ["--port=9000"] })).to.deep.equal(["extraArgs: --port sets --port, which comes from the fixed port 8000; remove it from extraArgs"]);
     });
     it("accepts a 63-character name", () => expect(dns1035LabelProblem("a".repeat(63))).to.equal(undefined));
     it("suggests at the edge of the typo distance, and scales it with the key's length", () => {
@@ -96,6 +96,17 @@ describe("rendered details (mocks)", () => {
             expect(r.inputs.metadata.labels, r.type).to.include({ "app.kubernetes.io/component": "inference-server", "app.kubernetes.io/managed-by": "pulumi" });
         }
         for (const s of captured.ofType("kubernetes:core/v1:Secret")) expect(s.inputs.type).to.equal("Opaque");
+    });
+
+    it("pins pods with the node selector only when one is given, in a container named vllm", async () => {
+        const pod = async (args: object) => {
+            const { captured } = await runWithMocks(() => new VllmService("vllm-server", { ...BASE, ...args }));
+            return captured.one("kubernetes:apps/v1:Deployment").inputs.spec.template.spec;
+        };
+        const pinned = await pod({ nodeSelector: { "nvidia.com/gpu.product": "NVIDIA-H100-80GB-HBM3" } });
+        expect(pinned.nodeSelector).to.deep.equal({ "nvidia.com/gpu.product": "NVIDIA-H100-80GB-HBM3" });
+        expect(pinned.containers.map((c: { name: string }) => c.name)).to.deep.equal(["vllm"]);
+        expect(await pod({})).to.not.have.property("nodeSelector");
     });
 
     it("alerts on the queue target the HPA uses, and renders the rules without a ServiceMonitor", async () => {
