@@ -84,10 +84,17 @@ if (process.env[MARKER] !== "1") {
 
         after(async function () {
             this.timeout(120_000);
-            await adapter?.stop();
-            await mon?.stop();
-            server?.close();
-            await stopCluster({ stateDir: path.join(STATE_DIR, "cluster") });
+            // Each step runs even if an earlier one fails, so nothing is left running.
+            const steps = [() => adapter?.stop(), () => mon?.stop(), () => server?.close(), () => stopCluster({ stateDir: path.join(STATE_DIR, "cluster") })];
+            const errors: unknown[] = [];
+            for (const step of steps) {
+                try {
+                    await step();
+                } catch (e) {
+                    errors.push(e);
+                }
+            }
+            if (errors.length > 0) throw errors[0];
         });
 
         /** A kwok pod (IP from POD_CIDR) behind a Service; this process serves its /metrics. */
