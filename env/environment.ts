@@ -12,6 +12,8 @@ import { ensureClusterToolchain, findBinaries, stopCluster } from "../scripts/lo
 import { REPO_ROOT } from "../scripts/toolchain";
 import { ensureSimBuilt } from "../sim/build";
 import { InsideState, TS_NODE, insideStatePath, startTsDaemon } from "./inside";
+import { ensureMonitoringToolchain } from "./monitoring";
+import { ensureKubeStateMetricsToolchain } from "./monitoring/kubeStateMetrics";
 import { NetworkNamespace, createNetns, deleteNetns, nsCommand } from "./netns";
 import { ProcessRecord, freePort, isRunning, stopProcess, waitUntil } from "./process";
 
@@ -31,21 +33,27 @@ export interface EnvironmentState {
     hostRelay: ProcessRecord;
     /** The kubectl matching the API server. */
     kubectl: string;
-    ports: { apiserver: number; prometheus?: number };
+    /** Toolchain bin dirs (control plane, monitoring). */
+    binDirs: string[];
+    ports: { apiserver: number; prometheus: number };
     inside: InsideState;
 }
 
 export interface Environment extends EnvironmentState {
     /** KUBECONFIG and a PATH with the cluster's kubectl first, for child processes on the host. */
     env: { KUBECONFIG: string; PATH: string };
-    prometheusUrl?: string;
+    prometheusUrl: string;
     /** `[command, args]` running a command inside the namespace (for clients of pod IPs). */
     inNamespace(cmd: string, args: string[]): [string, string[]];
+    /** (Re)starts prometheus-adapter with exactly these rules (a stack's `adapterRules` output). */
+    configureAdapter(rulesYaml: string): void;
 }
 
 export interface StartEnvironmentOptions {
     stateDir?: string;
     log?: (msg: string) => void;
+    /** Simulator knobs for every pod (`{"kv-cache-tokens": "800"}`); namespace and pod annotations override them. */
+    simDefaults?: Record<string, string>;
 }
 
 function statePath(stateDir: string): string {
@@ -64,8 +72,9 @@ function withHelpers(s: EnvironmentState): Environment {
     return {
         ...s,
         env: { KUBECONFIG: s.kubeconfig, PATH: `${path.dirname(s.kubectl)}${path.delimiter}${process.env.PATH ?? ""}` },
-        prometheusUrl: s.ports.prometheus ? `http://127.0.0.1:${s.ports.prometheus}` : undefined,
+        prometheusUrl: `http://127.0.0.1:${s.ports.prometheus}`,
         inNamespace: (cmd, args) => nsCommand(s.netns, cmd, args),
+        configureAdapter: (rulesYaml) => configureAdapter(s, rulesYaml),
     };
 }
 
@@ -77,7 +86,7 @@ export async function startEnvironment(opts: StartEnvironmentOptions = {}): Prom
         log(`stopping the environment recorded in ${stateDir}`);
         await stopEnvironment({ stateDir, log });
     }
-    const binDirs = ensureClusterToolchain({ log });
+    const binDirs = [...ensureClusterToolchain({ log }), ...ensureMonitoringToolchain(), ...ensureKubeStateMetricsToolchain([])];
     const bins = findBinaries(binDirs);
     process.env.PATH = `${path.dirname(bins.kubectl)}${path.delimiter}${process.env.PATH ?? ""}`;
     const simMain = ensureSimBuilt();
@@ -96,27 +105,32 @@ export async function startEnvironment(opts: StartEnvironmentOptions = {}): Prom
             "--sim-main",
             simMain,
             ...binDirs.flatMap((d) => ["--bin-dir", d]),
+            ...Object.entries(opts.simDefaults ?? {}).flatMap(([k, v]) => ["--sim-default", `${k}=${v}`]),
         ]);
         execFileSync(cmd, args, { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, PATH: process.env.PATH } });
         const inside = JSON.parse(fs.readFileSync(insideStatePath(stateDir), "utf8")) as InsideState;
 
-        const apiPort = await freePort();
+        const [apiPort, promPort] = [await freePort(), await freePort()];
         hostRelay = startTsDaemon(
             "relay-host",
             path.join(REPO_ROOT, "env", "relay.ts"),
-            ["--map", `tcp:127.0.0.1:${apiPort}=unix:${inside.sockets.apiserver}`],
+            [
+                ...["--map", `tcp:127.0.0.1:${apiPort}=unix:${inside.sockets.apiserver}`],
+                ...["--map", `tcp:127.0.0.1:${promPort}=unix:${inside.sockets.prometheus}`],
+            ],
             path.join(stateDir, "logs", "relay-host.log"),
         );
         const kubeconfig = path.join(stateDir, "kubeconfig");
         writeHostKubeconfig(inside.kubeconfig, kubeconfig, `https://127.0.0.1:${apiPort}`);
-        const state: EnvironmentState = { version: 1, stateDir, netns, kubeconfig, hostRelay, kubectl: bins.kubectl, ports: { apiserver: apiPort }, inside };
+        const ports = { apiserver: apiPort, prometheus: promPort };
+        const state: EnvironmentState = { version: 1, stateDir, netns, kubeconfig, hostRelay, kubectl: bins.kubectl, binDirs, ports, inside };
         fs.writeFileSync(statePath(stateDir), JSON.stringify(state, null, 2));
         await waitUntil(
             "the API server through the host relay",
             async () => execFileSync(bins.kubectl, ["--kubeconfig", kubeconfig, "get", "--raw", "/readyz"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim() === "ok",
             { timeoutMs: 30_000, process: hostRelay },
         );
-        log(`environment is up; KUBECONFIG=${kubeconfig}`);
+        log(`environment is up; KUBECONFIG=${kubeconfig} PROMETHEUS_URL=http://127.0.0.1:${promPort}`);
         return withHelpers(state);
     } catch (e) {
         log("start failed; stopping what was started");
@@ -145,6 +159,25 @@ function writeHostKubeconfig(from: string, to: string, server: string): void {
     fs.writeFileSync(to, doc.toString(), { mode: 0o600 });
 }
 
+function configureAdapter(s: EnvironmentState, rulesYaml: string): void {
+    const rulesFile = path.join(s.stateDir, "run", "adapter-rules.yaml");
+    fs.writeFileSync(rulesFile, rulesYaml);
+    const [cmd, args] = nsCommand(s.netns, process.execPath, [
+        ...TS_NODE,
+        path.join(REPO_ROOT, "env", "inside.ts"),
+        "adapter",
+        "--state-dir",
+        s.stateDir,
+        "--rules-file",
+        rulesFile,
+        ...s.binDirs.flatMap((d) => ["--bin-dir", d]),
+    ]);
+    execFileSync(cmd, args, { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit"] });
+    // The adapter's record lives in inside.json; keep ours in step for stop().
+    s.inside = JSON.parse(fs.readFileSync(insideStatePath(s.stateDir), "utf8")) as InsideState;
+    fs.writeFileSync(statePath(s.stateDir), JSON.stringify(s, null, 2));
+}
+
 /** Stops the namespace's processes: simulators, pod runner, relay, monitoring, then the control plane. */
 async function stopInside(inside: InsideState, stateDir: string): Promise<void> {
     await stopProcess(inside.runner, 15_000);
@@ -156,7 +189,8 @@ async function stopInside(inside: InsideState, stateDir: string): Promise<void> 
             await stopProcess({ name: "simulator", pid, command: process.execPath, args: [], logFile: "" }, 5_000);
         }
     }
-    for (const p of inside.prometheus?.processes ?? []) await stopProcess(p, 10_000);
+    if (inside.adapter) await stopProcess(inside.adapter.process, 10_000);
+    for (const p of [...(inside.prometheus?.processes ?? [])].reverse()) await stopProcess(p, 10_000);
     await stopProcess(inside.relay, 2_000);
     await stopCluster({ stateDir: inside.clusterStateDir, log: () => undefined });
 }
@@ -180,6 +214,13 @@ export async function stopEnvironment(opts: { stateDir?: string; log?: (msg: str
 export function environmentProcesses(stateDir = DEFAULT_ENV_DIR): { name: string; pid: number; running: boolean }[] {
     const s = readEnvironment(stateDir);
     if (!s) return [];
-    const recs = [s.netns.holder, s.hostRelay, s.inside.runner, s.inside.relay, ...(s.inside.prometheus?.processes ?? [])];
+    const recs = [
+        s.netns.holder,
+        s.hostRelay,
+        s.inside.runner,
+        s.inside.relay,
+        ...(s.inside.prometheus?.processes ?? []),
+        ...(s.inside.adapter ? [s.inside.adapter.process] : []),
+    ];
     return recs.map((r) => ({ name: r.name, pid: r.pid, running: isRunning(r) }));
 }

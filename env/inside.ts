@@ -12,7 +12,9 @@ import { parseArgs } from "node:util";
 import * as path from "path";
 import { startCluster } from "../scripts/local-cluster";
 import { REPO_ROOT } from "../scripts/toolchain";
-import { ProcessRecord, startProcess, waitUntil } from "./process";
+import { kubeFromFile, startAdapter, startMonitoring, unregisterAdapter } from "./monitoring";
+import { startKubeStateMetrics } from "./monitoring/kubeStateMetrics";
+import { ProcessRecord, startProcess, stopProcess, waitUntil } from "./process";
 
 export interface InsideState {
     clusterStateDir: string;
@@ -21,9 +23,15 @@ export interface InsideState {
     runner: ProcessRecord;
     relay: ProcessRecord;
     /** Unix sockets the host relays connect to, by what they lead to. */
-    sockets: { apiserver: string; prometheus?: string };
-    prometheus?: { port: number; processes: ProcessRecord[] };
+    sockets: { apiserver: string; prometheus: string };
+    prometheus: { port: number; processes: ProcessRecord[] };
+    /** prometheus-adapter, once configured with a stack's rules (`inside.ts adapter`). */
+    adapter?: { process: ProcessRecord; address: string };
 }
+
+/** Where the metrics adapter listens: routed locally, non-loopback, so an EndpointSlice may name it. */
+export const ADAPTER_ADDRESS = "10.250.0.10";
+const ADAPTER = { namespace: "monitoring", serviceName: "prometheus-adapter" };
 
 export const TS_NODE = ["-r", "ts-node/register/transpile-only"];
 
@@ -36,33 +44,105 @@ export function insideStatePath(stateDir: string): string {
     return path.join(stateDir, "inside.json");
 }
 
-export async function up(o: { stateDir: string; simMain: string; binDirs: string[] }): Promise<InsideState> {
+export interface UpOptions {
+    stateDir: string;
+    simMain: string;
+    binDirs: string[];
+    /** Simulator knobs for every pod (`load-seconds=3`), below namespace and pod annotations. */
+    simDefaults: string[];
+}
+
+function writeState(stateDir: string, state: Partial<InsideState>): void {
+    fs.writeFileSync(insideStatePath(stateDir), JSON.stringify(state, null, 2));
+}
+
+export function readInsideState(stateDir: string): InsideState {
+    return JSON.parse(fs.readFileSync(insideStatePath(stateDir), "utf8")) as InsideState;
+}
+
+export async function up(o: UpOptions): Promise<InsideState> {
     const logs = path.join(o.stateDir, "logs");
     const run = path.join(o.stateDir, "run");
     fs.mkdirSync(run, { recursive: true });
     const clusterStateDir = path.join(o.stateDir, "cluster");
+    const partial: Partial<InsideState> = { clusterStateDir };
+    writeState(o.stateDir, partial);
     const cluster = await startCluster({ stateDir: clusterStateDir, binDirs: o.binDirs, crds: "all", podLifecycle: "runner", reuse: false });
-    const apiPort = Number(new URL(cluster.server).port);
+    partial.kubeconfig = cluster.kubeconfig;
+    partial.apiPort = Number(new URL(cluster.server).port);
 
-    const runner = startTsDaemon(
+    partial.runner = startTsDaemon(
         "pod-runner",
         path.join(REPO_ROOT, "env", "pods", "runner.ts"),
-        ["--kubeconfig", cluster.kubeconfig, "--sim-main", o.simMain, "--log-dir", path.join(logs, "pods"), "--pids-file", path.join(run, "pods.json")],
+        [
+            ...["--kubeconfig", cluster.kubeconfig, "--sim-main", o.simMain, "--log-dir", path.join(logs, "pods"), "--pids-file", path.join(run, "pods.json")],
+            ...o.simDefaults.flatMap((d) => ["--sim-default", d]),
+        ],
         path.join(logs, "pod-runner.log"),
     );
-    const sockets = { apiserver: path.join(run, "apiserver.sock") };
-    const relay = startTsDaemon(
+    writeState(o.stateDir, partial);
+    await waitUntil("the pod runner", async () => fs.existsSync(path.join(run, "pods.json")), { timeoutMs: 30_000, process: partial.runner });
+
+    const log = (m: string) => process.stderr.write(`[env] ${m}\n`);
+    log("starting prometheus-operator, Prometheus (the Operator's own configuration) and kube-state-metrics");
+    const mon = await startMonitoring({
+        cluster: { kubeconfig: cluster.kubeconfig, server: cluster.server, stateDir: clusterStateDir },
+        stateDir: o.stateDir,
+        binDirs: o.binDirs,
+        // ServiceMonitors opt in by label (the component's default `release: kube-prom`); every
+        // PrometheusRule is loaded, so a ServiceMonitor with the wrong labels shows up as an alert.
+        ruleSelector: {},
+    });
+    partial.prometheus = { port: Number(new URL(mon.prometheusUrl).port), processes: mon.processes };
+    writeState(o.stateDir, partial);
+    log(`Prometheus ready in ${(mon.startMs / 1000).toFixed(1)}s`);
+    // The capacity alerts and the dashboard read the HPA's and Deployment's state from it.
+    const ksm = await startKubeStateMetrics({ kubeconfig: cluster.kubeconfig, logDir: logs, binDirs: o.binDirs });
+    partial.prometheus.processes.push(...ksm.processes);
+    writeState(o.stateDir, partial);
+
+    partial.sockets = { apiserver: path.join(run, "apiserver.sock"), prometheus: path.join(run, "prometheus.sock") };
+    partial.relay = startTsDaemon(
         "relay-inside",
         path.join(REPO_ROOT, "env", "relay.ts"),
-        ["--map", `unix:${sockets.apiserver}=tcp:127.0.0.1:${apiPort}`],
+        [
+            ...["--map", `unix:${partial.sockets.apiserver}=tcp:127.0.0.1:${partial.apiPort}`],
+            ...["--map", `unix:${partial.sockets.prometheus}=tcp:127.0.0.1:${partial.prometheus.port}`],
+        ],
         path.join(logs, "relay-inside.log"),
     );
-    await waitUntil("the namespace side of the relay", async () => fs.existsSync(sockets.apiserver), { timeoutMs: 30_000, process: relay });
-    await waitUntil("the pod runner", async () => fs.existsSync(path.join(run, "pods.json")), { timeoutMs: 30_000, process: runner });
-
-    const state: InsideState = { clusterStateDir, kubeconfig: cluster.kubeconfig, apiPort, runner, relay, sockets };
-    fs.writeFileSync(insideStatePath(o.stateDir), JSON.stringify(state, null, 2));
+    writeState(o.stateDir, partial);
+    const sockets = partial.sockets;
+    await waitUntil("the namespace side of the relays", async () => fs.existsSync(sockets.apiserver) && fs.existsSync(sockets.prometheus), {
+        timeoutMs: 30_000,
+        process: partial.relay,
+    });
+    const state = partial as InsideState;
+    writeState(o.stateDir, state);
     return state;
+}
+
+/** (Re)starts prometheus-adapter with exactly these rules, registered for custom.metrics.k8s.io. */
+export async function configureAdapter(o: { stateDir: string; binDirs: string[]; rulesYaml: string }): Promise<void> {
+    const state = readInsideState(o.stateDir);
+    const cluster = { kubeconfig: state.kubeconfig, server: `https://127.0.0.1:${state.apiPort}`, stateDir: state.clusterStateDir };
+    if (state.adapter) {
+        await stopProcess(state.adapter.process, 10_000);
+        await unregisterAdapter(kubeFromFile(state.kubeconfig), ADAPTER);
+        state.adapter = undefined;
+        writeState(o.stateDir, state);
+    }
+    const adapter = await startAdapter({
+        cluster,
+        stateDir: o.stateDir,
+        prometheusUrl: `http://127.0.0.1:${state.prometheus.port}`,
+        rulesYaml: o.rulesYaml,
+        address: ADAPTER_ADDRESS,
+        ...ADAPTER,
+        binDirs: o.binDirs,
+    });
+    state.adapter = { process: adapter.process, address: ADAPTER_ADDRESS };
+    writeState(o.stateDir, state);
 }
 
 async function main(): Promise<void> {
@@ -72,14 +152,21 @@ async function main(): Promise<void> {
             "state-dir": { type: "string" },
             "sim-main": { type: "string" },
             "bin-dir": { type: "string", multiple: true },
+            "sim-default": { type: "string", multiple: true },
+            "rules-file": { type: "string" },
         },
         strict: true,
     });
-    if (positionals[0] !== "up" || !values["state-dir"] || !values["sim-main"]) {
-        console.error("usage: inside.ts up --state-dir DIR --sim-main FILE [--bin-dir DIR...]");
+    const stateDir = values["state-dir"];
+    const binDirs = values["bin-dir"] ?? [];
+    if (positionals[0] === "up" && stateDir && values["sim-main"]) {
+        await up({ stateDir, simMain: values["sim-main"], binDirs, simDefaults: values["sim-default"] ?? [] });
+    } else if (positionals[0] === "adapter" && stateDir && values["rules-file"]) {
+        await configureAdapter({ stateDir, binDirs, rulesYaml: fs.readFileSync(values["rules-file"], "utf8") });
+    } else {
+        console.error("usage: inside.ts up --state-dir DIR --sim-main FILE [--bin-dir DIR]... [--sim-default KNOB=VALUE]...\n       inside.ts adapter --state-dir DIR --rules-file FILE [--bin-dir DIR]...");
         process.exit(2);
     }
-    await up({ stateDir: values["state-dir"], simMain: values["sim-main"], binDirs: values["bin-dir"] ?? [] });
 }
 
 if (require.main === module) {

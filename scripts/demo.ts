@@ -1,24 +1,47 @@
 /**
- * `npm run demo`: the dev stack, for real. Starts the local control plane (unless KUBECONFIG
- * points at a cluster), runs `pulumi up` with the policy pack enforced on a local file backend,
- * prints the outputs and a tour. `npm run demo:down` destroys the stack and stops the plane.
+ * `npm run demo`: the dev stack, for real. Starts the local environment (control plane, kwok GPU
+ * nodes whose vLLM pods run as simulators, prometheus-operator, Prometheus, prometheus-adapter)
+ * unless KUBECONFIG points at a cluster, runs `pulumi up` with the policy pack enforced on a local
+ * file backend, feeds the stack's adapter rules to the adapter, and prints the outputs, the
+ * Prometheus URL and a tour. `npm run demo:load` then shows the HPA scaling; `npm run demo:down`
+ * destroys the stack and stops everything the demo started.
  */
 import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { clusterStatus, ensureClusterToolchain, startCluster, stopCluster } from "./local-cluster";
+import { Environment, readEnvironment, startEnvironment, stopEnvironment } from "../env/environment";
 import { PulumiWorkspace } from "./pulumi-workspace";
 import { REPO_ROOT, toolchainEnv } from "./toolchain";
 
 const DEMO_DIR = path.join(REPO_ROOT, ".cache", "demo");
-const CLUSTER_DIR = path.join(REPO_ROOT, ".cache", "cluster");
 /** Where the demo remembers the cluster it used, so `demo:down` cleans up the same one. */
 const KUBECONFIG_NOTE = path.join(DEMO_DIR, "kubeconfig-path");
+/** Non-secret stack outputs, for `npm run demo:load`. */
+const OUTPUTS_FILE = path.join(DEMO_DIR, "outputs.json");
 const STACK = "dev";
+/**
+ * A deliberately small simulated GPU: 800 tokens of KV cache hold about 8 requests of the load
+ * generator (~30 prompt + 64 output tokens), so a laptop-sized load queues and the HPA has work.
+ */
+const DEMO_SIM_KNOBS = { "kv-cache-tokens": "800" };
 
 function step(msg: string): void {
     console.error(`\n==> ${msg}`);
+}
+
+async function localEnvironment(): Promise<Environment> {
+    const running = readEnvironment();
+    if (running) {
+        try {
+            execFileSync(running.kubectl, ["--kubeconfig", running.kubeconfig, "get", "--raw", "/readyz"], { stdio: "ignore", timeout: 10_000 });
+            console.error(`reusing the running local environment (${running.stateDir})`);
+            return running;
+        } catch {
+            /* not healthy: start afresh below (startEnvironment stops what is recorded first) */
+        }
+    }
+    return startEnvironment({ simDefaults: DEMO_SIM_KNOBS });
 }
 
 async function up(): Promise<void> {
@@ -27,15 +50,14 @@ async function up(): Promise<void> {
 
     let kubeconfig = process.env.KUBECONFIG;
     let kubectl = "kubectl";
+    let local: Environment | undefined;
     if (kubeconfig) {
         step(`Using your cluster: KUBECONFIG=${kubeconfig}`);
     } else {
-        step("Starting the local control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok GPU nodes)");
-        const binDirs = ensureClusterToolchain({ binDirs: (env.PATH ?? "").split(path.delimiter) });
-        const cluster = await startCluster({ binDirs, stateDir: CLUSTER_DIR, reuse: true });
-        kubeconfig = cluster.kubeconfig;
-        kubectl = cluster.kubectl;
-        console.error(cluster.reused ? "reusing the running local control plane" : `started in ${(cluster.startMs / 1000).toFixed(1)} s; nodes: ${cluster.nodes.join(", ")}`);
+        step("Starting the local environment (control plane, kwok GPU nodes, pod runner, prometheus-operator, Prometheus)");
+        local = await localEnvironment();
+        kubeconfig = local.kubeconfig;
+        kubectl = local.kubectl;
     }
     fs.mkdirSync(DEMO_DIR, { recursive: true });
     fs.writeFileSync(KUBECONFIG_NOTE, kubeconfig);
@@ -57,33 +79,54 @@ async function up(): Promise<void> {
 
     step("Stack outputs (secrets stay hidden)");
     const outputs = JSON.parse((await ws.must(["stack", "output", "--json"])).stdout) as Record<string, unknown>;
+    const plain: Record<string, string> = {};
     for (const [k, v] of Object.entries(outputs)) {
         const text = typeof v === "string" ? v : JSON.stringify(v);
+        if (typeof v === "string" && text !== "[secret]") plain[k] = v;
         // Multi-line outputs (the adapter rules) would drown the rest: name the command instead.
         console.log(`  ${k.padEnd(16)} ${text.includes("\n") ? `(${text.split("\n").length} lines: pulumi stack output ${k})` : text}`);
     }
+    fs.writeFileSync(OUTPUTS_FILE, JSON.stringify(plain, null, 2));
 
+    if (local) {
+        step("prometheus-adapter with exactly the stack's adapterRules output, registered for custom.metrics.k8s.io");
+        local.configureAdapter(String(outputs.adapterRules));
+    }
     const ns = String(outputs.namespace);
     const kenv = { ...env, KUBECONFIG: kubeconfig };
-    step(`kubectl -n ${ns} get deploy,svc,servicemonitor,hpa,secret`);
-    console.log(execFileSync(kubectl, ["-n", ns, "get", "deploy,svc,servicemonitor,hpa,secret"], { env: kenv, encoding: "utf8" }));
-    step(`kubectl -n ${ns} rollout status deploy/${outputs.deploymentName}`);
-    console.log(execFileSync(kubectl, ["-n", ns, "rollout", "status", `deploy/${outputs.deploymentName}`, "--timeout=60s"], { env: kenv, encoding: "utf8" }));
+    const kubectlShow = (args: string[]) => {
+        step(`kubectl ${args.join(" ")}`);
+        console.log(execFileSync(kubectl, args, { env: kenv, encoding: "utf8" }));
+    };
+    kubectlShow(["-n", ns, "get", "deploy,svc,servicemonitor,prometheusrule,hpa,secret,networkpolicy"]);
+    kubectlShow(["-n", ns, "rollout", "status", `deploy/${outputs.deploymentName}`, "--timeout=120s"]);
+    console.log(tour(ns, String(outputs.serviceName), kubeconfig, local));
+}
 
-    console.log(`
+function tour(ns: string, service: string, kubeconfig: string, local?: Environment): string {
+    const where = local
+        ? `
+  KUBECONFIG=${kubeconfig}
+  PROMETHEUS_URL=${local.prometheusUrl}      (e.g. ${local.prometheusUrl}/api/v1/targets)
+
 What you are looking at
-  - The pods run on kwok-simulated GPU nodes: scheduled, Ready and behind the Service, but no
-    container runs (no GPU, no model weights here). Point KUBECONFIG at a real GPU cluster to serve.
+  - The pods run on kwok-simulated GPU nodes. Each vLLM container runs as the project's vLLM
+    simulator (sim/) on its pod IP, inside the environment's own network namespace; its probes
+    decide readiness, and Prometheus (run by prometheus-operator from the stack's ServiceMonitor
+    and PrometheusRule) scrapes its /metrics. The HPA reads vllm:num_requests_waiting through
+    prometheus-adapter:  kubectl -n ${ns} get hpa ${service}
+  - Make it scale:  npm run demo:load -- --seconds 90 --concurrency 24`
+        : `
+  On your cluster, check the model answers: \`npm run smoke -- --url http://localhost:8000 --api-key-from-stack\`
+  after \`kubectl -n ${ns} port-forward svc/${service} 8000:8000\`.`;
+    return `${where}
   - The policy pack ran on every resource of the stack. To see it refuse bad manifests:
     \`npm run --silent check-manifests -- tests/fixtures/tp-flag-two-items-mismatch.yaml\`
   - The stack lives in .cache/demo (project copy, file backend, passphrase file). To use the CLI on it:
     \`. tools/env.sh && cd .cache/demo/project && export PULUMI_BACKEND_URL=file://$PWD/../state
-    PULUMI_CONFIG_PASSPHRASE_FILE=$PWD/../passphrase KUBECONFIG=${kubeconfig}\`, then e.g.
-    \`pulumi stack output apiKey --show-secrets\`.
-  - On a real cluster, check the model answers: \`npm run smoke -- --url http://localhost:8000 --api-key-from-stack\`
-    after \`kubectl -n ${ns} port-forward svc/${outputs.serviceName} 8000:8000\`.
+    PULUMI_CONFIG_PASSPHRASE_FILE=$PWD/../passphrase KUBECONFIG=${kubeconfig}\`
 
-Tear down: npm run demo:down   (destroys the stack, stops the local control plane)`);
+Tear down: npm run demo:down   (destroys the stack, stops everything the demo started)`;
 }
 
 async function down(): Promise<void> {
@@ -93,14 +136,15 @@ async function down(): Promise<void> {
         if (await ws.hasStack(STACK)) {
             await ws.selectStack(STACK);
             step(`pulumi destroy --stack ${STACK}`);
-            await ws.destroy({ timeoutMs: 30 * 60_000 });
+            // Whatever happens to the stack, what the demo started is stopped below.
+            await ws.destroy({ timeoutMs: 30 * 60_000 }).catch((e) => console.error(`destroy failed: ${(e as Error).message}`));
         }
     }
-    const status = await clusterStatus({ stateDir: CLUSTER_DIR }).catch(() => undefined);
-    if (status && status.components.some((c) => c.running)) {
-        step("Stopping the local control plane");
-        await stopCluster({ stateDir: CLUSTER_DIR });
+    if (readEnvironment()) {
+        step("Stopping the local environment");
+        await stopEnvironment();
     }
+    fs.rmSync(OUTPUTS_FILE, { force: true });
     console.error("Nothing of the demo is running any more.");
 }
 

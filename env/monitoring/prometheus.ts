@@ -128,6 +128,10 @@ function startPrometheusServer(bin: string, l: Layout, port: number): ProcessRec
         `--web.listen-address=127.0.0.1:${port}`,
         "--web.enable-lifecycle", // the reloader's POST /-/reload
         "--web.route-prefix=/",
+        // A scrape job removed from the config (a ServiceMonitor no longer selected) gets no
+        // staleness markers: its series stay visible for the lookback delta (default 5m). With
+        // 5 s scrapes, 30 s still spans six scrapes, and "metrics absent" shows within a minute.
+        "--query.lookback-delta=30s",
     ]);
     const rec = startProcess({ name: "prometheus", command: cmd, args, logFile: path.join(l.logs, "prometheus.log") });
     // unshare and sh exec into prometheus: from now on /proc shows the prometheus binary.

@@ -13,6 +13,8 @@ export interface PodWorkerDeps {
     core: CoreV1Api;
     simMain: string;
     logDir: string;
+    /** Knobs for every pod, as sim annotations; the namespace's and the pod's own override them. */
+    simDefaults: Record<string, string>;
     log: (msg: string) => void;
 }
 
@@ -42,9 +44,9 @@ export class PodWorker {
     }
 
     async start(): Promise<void> {
-        // Simulation knobs: the namespace's sim annotations, overridden by the pod's own.
+        // Simulation knobs: the environment's defaults, the namespace's sim annotations, the pod's own.
         const ns = await this.deps.core.readNamespace({ name: this.pod.metadata?.namespace ?? "default" });
-        const annotations = { ...(ns.metadata?.annotations ?? {}), ...(this.pod.metadata?.annotations ?? {}) };
+        const annotations = { ...this.deps.simDefaults, ...(ns.metadata?.annotations ?? {}), ...(this.pod.metadata?.annotations ?? {}) };
         for (const c of this.pod.spec?.containers ?? []) {
             const flags = vllmServerFlags(c);
             if (!flags) continue;

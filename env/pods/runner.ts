@@ -9,6 +9,7 @@ import { CoreV1Api, KubeConfig, V1Pod } from "@kubernetes/client-node";
 import * as fs from "fs";
 import { parseArgs } from "node:util";
 import { PodWorker } from "./podWorker";
+import { SIM_ANNOTATION_PREFIX } from "./vllmContainer";
 
 /** How often the pod list is read: a pod's process starts at most this long after kwok gives it an IP. */
 const POLL_MS = 500;
@@ -20,6 +21,8 @@ export interface RunnerOptions {
     logDir: string;
     /** Written on every change: the PIDs of every simulator, so a crash of the runner leaves nothing unfindable. */
     pidsFile: string;
+    /** Simulator knobs for every pod, as sim annotations (namespace and pod annotations override them). */
+    simDefaults: Record<string, string>;
 }
 
 function runnable(p: V1Pod): boolean {
@@ -70,7 +73,13 @@ export class PodRunner {
                 if (w.ip === pod.status?.podIP) await this.stopWorker(otherUid, w, `IP ${w.ip} reassigned`);
             }
             if ((this.retryAt.get(uid) ?? 0) > Date.now()) continue;
-            const w = new PodWorker(pod, { core: this.core, simMain: this.o.simMain, logDir: this.o.logDir, log: (m) => this.log(m) });
+            const w = new PodWorker(pod, {
+                core: this.core,
+                simMain: this.o.simMain,
+                logDir: this.o.logDir,
+                simDefaults: this.o.simDefaults,
+                log: (m) => this.log(m),
+            });
             this.workers.set(uid, w);
             this.log(`${w.name}: running on ${w.ip}`);
             try {
@@ -108,6 +117,17 @@ export class PodRunner {
     }
 }
 
+/** `load-seconds=3` -> `{"sim.vllm-pulumi.dev/load-seconds": "3"}`. */
+export function simDefaults(pairs: string[]): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const p of pairs) {
+        const i = p.indexOf("=");
+        if (i <= 0) throw new Error(`--sim-default wants KNOB=VALUE, got ${JSON.stringify(p)}`);
+        out[`${SIM_ANNOTATION_PREFIX}${p.slice(0, i)}`] = p.slice(i + 1);
+    }
+    return out;
+}
+
 function main(): void {
     const { values } = parseArgs({
         options: {
@@ -115,6 +135,7 @@ function main(): void {
             "sim-main": { type: "string" },
             "log-dir": { type: "string" },
             "pids-file": { type: "string" },
+            "sim-default": { type: "string", multiple: true },
         },
         strict: true,
     });
@@ -129,6 +150,7 @@ function main(): void {
         simMain: values["sim-main"]!,
         logDir: values["log-dir"]!,
         pidsFile: values["pids-file"]!,
+        simDefaults: simDefaults(values["sim-default"] ?? []),
     });
     const shutdown = () => void runner.stop().then(() => process.exit(0));
     process.on("SIGTERM", shutdown);
