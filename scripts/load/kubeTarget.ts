@@ -69,7 +69,8 @@ export class KubeTargetClient {
         };
         if (this.t.hpa) {
             const h = await this.autoscaling.readNamespacedHorizontalPodAutoscaler({ name: this.t.hpa, namespace: this.t.namespace });
-            out[OBSERVED.desiredReplicas] = h.status?.desiredReplicas ?? out[OBSERVED.desiredReplicas];
+            // 0 until the HPA has computed a recommendation (metric still unknown): keep the Deployment's.
+            out[OBSERVED.desiredReplicas] = h.status?.desiredReplicas || out[OBSERVED.desiredReplicas];
             out[OBSERVED.queuePerReplica] = hpaPodsMetricValue(h.status?.currentMetrics) ?? "<unknown>";
         }
         return out;
