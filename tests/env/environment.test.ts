@@ -28,7 +28,7 @@ function componentDeployment(name: string, namespace: string, startupTimeoutSeco
     return [key, { apiVersion: "apps/v1", kind: "Deployment", ...d }];
 }
 
-describe("@integration local environment: pods that run", function () {
+describe("@integration @elasticity local environment: pods that run", function () {
     this.timeout(10 * 60_000);
     let env: Environment;
     let kube: Kube;

@@ -35,7 +35,7 @@ const SETTLE_MS = (2 * SCRAPE_SECONDS + 5) * 1000;
 const COMPLIANCE_TOLERANCE = 0.05;
 const TTFT_RULE = `vllm_slo:ttft_compliance:ratio_rate5m{namespace="${LOOP_NS}"}`;
 
-describe("@integration elasticity loop: queue -> Prometheus -> adapter -> HPA -> replicas", function () {
+describe("@integration @elasticity elasticity loop: queue -> Prometheus -> adapter -> HPA -> replicas", function () {
     this.timeout(30 * 60_000);
     let env: Environment;
     let kube: Kube;
@@ -143,6 +143,7 @@ describe("@integration elasticity loop: queue -> Prometheus -> adapter -> HPA ->
             load = startLoad(env, { seconds: 130, concurrency: 24, namespace: LOOP_NS, service: NAME });
             await eventually(`desiredReplicas = ${HPA.maxReplicas}`, async () => ((await hpa()).status?.desiredReplicas === HPA.maxReplicas ? true : undefined), bound * 1000, 1_000);
             maxReachedAt = Date.now();
+            console.log(`      measured: ${HPA.minReplicas} -> ${HPA.maxReplicas} desired replicas ${((maxReachedAt - t0) / 1000).toFixed(1)} s after the load started (bound ${bound} s)`);
             expect((maxReachedAt - t0) / 1000).to.be.at.most(bound);
             expect(hpaPodsMetricValue((await hpa()).status?.currentMetrics)).to.be.greaterThan(HPA.queueTarget);
             await eventually(
@@ -181,6 +182,7 @@ describe("@integration elasticity loop: queue -> Prometheus -> adapter -> HPA ->
                 500,
             );
             const seconds = (downAt - lowAt) / 1000;
+            console.log(`      measured: back to ${HPA.minReplicas} replica ${seconds.toFixed(1)} s after the HPA first saw the queue below target (window ${S} s)`);
             expect(seconds, "scale-down waited for the stabilization window").to.be.at.least(S - HPA_SYNC_SECONDS - 2);
             expect(seconds, "and not much longer").to.be.at.most(S + HPA_SYNC_SECONDS + 15);
         });
