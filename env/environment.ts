@@ -13,7 +13,6 @@ import { REPO_ROOT } from "../scripts/toolchain";
 import { ensureSimBuilt } from "../sim/build";
 import { InsideState, TS_NODE, insideStatePath, startTsDaemon } from "./inside";
 import { ensureMonitoringToolchain } from "./monitoring";
-import { ensureKubeStateMetricsToolchain } from "./monitoring/kubeStateMetrics";
 import { NetworkNamespace, createNetns, deleteNetns, nsCommand } from "./netns";
 import { ProcessRecord, freePort, isRunning, stopProcess, waitUntil } from "./process";
 
@@ -86,7 +85,7 @@ export async function startEnvironment(opts: StartEnvironmentOptions = {}): Prom
         log(`stopping the environment recorded in ${stateDir}`);
         await stopEnvironment({ stateDir, log });
     }
-    const binDirs = [...ensureClusterToolchain({ log }), ...ensureMonitoringToolchain(), ...ensureKubeStateMetricsToolchain([])];
+    const binDirs = [...ensureClusterToolchain({ log }), ...ensureMonitoringToolchain()];
     const bins = findBinaries(binDirs);
     process.env.PATH = `${path.dirname(bins.kubectl)}${path.delimiter}${process.env.PATH ?? ""}`;
     const simMain = ensureSimBuilt();

@@ -2,11 +2,12 @@
  * The control plane's executables, built from the pinned Go modules under tools/ (kube, etcd, kwok,
  * crds): found in the given bin dirs, then PATH, or built by tools/ensure-toolchain.sh.
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../../scripts/toolchain";
+import { ensureTools, isExecutable, searchDirs } from "../tools";
 import { Log, defaultLog } from "./log";
+
+export { searchDirs };
 
 /** The processes of the control plane, in start order. */
 export const COMPONENT_ORDER = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"] as const;
@@ -16,21 +17,6 @@ export type BinaryName = (typeof REQUIRED_BINARIES)[number];
 
 /** The tools/ components this cluster needs (each a tools/<name>/build.sh). */
 export const CLUSTER_TOOL_COMPONENTS = ["kube", "etcd", "kwok", "crds"];
-
-function isExecutable(p: string): boolean {
-    try {
-        fs.accessSync(p, fs.constants.X_OK);
-        return fs.statSync(p).isFile();
-    } catch {
-        return false;
-    }
-}
-
-/** binDirs first, then PATH. */
-export function searchDirs(binDirs: string[] | undefined): string[] {
-    const fromPath = (process.env.PATH ?? "").split(path.delimiter).filter((d) => d !== "");
-    return [...(binDirs ?? []), ...fromPath];
-}
 
 /** Finds each required binary in binDirs, then PATH. Throws one error listing every missing one. */
 export function findBinaries(binDirs?: string[]): Record<BinaryName, string> {
@@ -92,21 +78,12 @@ export function findShareDir(candidates: string[], sub: string, probe: (dir: str
  */
 export function ensureClusterToolchain(opts: { binDirs?: string[]; log?: Log } = {}): string[] {
     const log = opts.log ?? defaultLog;
+    const present = (dirs: string[]) => void findBinaries(dirs);
     try {
-        findBinaries(opts.binDirs);
+        present(opts.binDirs ?? []);
         return opts.binDirs ?? [];
     } catch {
-        /* build below */
+        log(`building the cluster toolchain: tools/ensure-toolchain.sh ${CLUSTER_TOOL_COMPONENTS.join(" ")}`);
     }
-    const ensure = path.join(REPO_ROOT, "tools", "ensure-toolchain.sh");
-    log(`building the cluster toolchain: tools/ensure-toolchain.sh ${CLUSTER_TOOL_COMPONENTS.join(" ")}`);
-    const out = execFileSync("bash", [ensure, ...CLUSTER_TOOL_COMPONENTS], {
-        cwd: REPO_ROOT,
-        stdio: ["ignore", "pipe", "inherit"],
-        encoding: "utf8",
-    });
-    const lastLine = out.trim().split("\n").pop() ?? "";
-    const dirs = [...lastLine.split(path.delimiter).filter((d) => d !== ""), ...(opts.binDirs ?? [])];
-    findBinaries(dirs);
-    return dirs;
+    return ensureTools(CLUSTER_TOOL_COMPONENTS, present, opts.binDirs ?? []);
 }

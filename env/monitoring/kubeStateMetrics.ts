@@ -13,7 +13,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../../scripts/toolchain";
+import { ensureTools, findExecutable } from "../tools";
 import { ProcessRecord, freePort, startProcess, stopProcess, waitUntil } from "../process";
 import { MANAGED_BY } from "./adapterRegistration";
 import { Kube, apply, kubeFromFile, read, remove } from "./kube";
@@ -62,39 +62,14 @@ export interface KubeStateMetricsHandle {
     stop(): Promise<void>;
 }
 
-function isExecutable(p: string): boolean {
-    try {
-        fs.accessSync(p, fs.constants.X_OK);
-        return fs.statSync(p).isFile();
-    } catch {
-        return false;
-    }
-}
-
 /** Absolute path of kube-state-metrics in binDirs, then PATH; the error says how to build it. */
 export function findKubeStateMetrics(binDirs: string[] = []): string {
-    const dirs = [...binDirs, ...(process.env.PATH ?? "").split(path.delimiter).filter((d) => d !== "")];
-    const hit = dirs.map((d) => path.join(d, KSM_NAME)).find(isExecutable);
-    if (!hit) throw new Error(`${KSM_NAME} not found (searched binDirs, then PATH); build it with tools/ensure-toolchain.sh ${KSM_TOOL_COMPONENT} and pass its bin dir`);
-    return path.resolve(hit);
+    return findExecutable(KSM_NAME, binDirs, KSM_TOOL_COMPONENT);
 }
 
 /** Bin dirs holding kube-state-metrics, building it with tools/ensure-toolchain.sh when missing (progress on stderr). */
 export function ensureKubeStateMetricsToolchain(binDirs: string[] = []): string[] {
-    try {
-        findKubeStateMetrics(binDirs);
-        return binDirs;
-    } catch {
-        /* build below */
-    }
-    const out = execFileSync("bash", [path.join(REPO_ROOT, "tools", "ensure-toolchain.sh"), KSM_TOOL_COMPONENT], {
-        cwd: REPO_ROOT,
-        stdio: ["ignore", "pipe", "inherit"],
-        encoding: "utf8",
-    });
-    const dirs = [...(out.trim().split("\n").pop() ?? "").split(path.delimiter).filter((d) => d !== ""), ...binDirs];
-    findKubeStateMetrics(dirs);
-    return dirs;
+    return ensureTools([KSM_TOOL_COMPONENT], (dirs) => findKubeStateMetrics(dirs), binDirs);
 }
 
 /** A free port on `address`; a clear error when the address is not bindable here (not routed to lo). */
