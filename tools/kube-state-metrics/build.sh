@@ -20,6 +20,7 @@ export CGO_ENABLED=0
 
 mod=k8s.io/kube-state-metrics/v2
 version=$(go list -m -f '{{.Version}}' "$mod") # e.g. v2.16.0
+go mod download "$mod" # .Dir and .Time are empty until the module is in the module cache (a fresh machine)
 src=$(go list -m -f '{{.Dir}}' "$mod")
 data_version=$(sed -n 's/^version: "\(.*\)"$/\1/p' "$src/data.yaml") # upstream's Makefile reads VERSION here
 [[ $version == "v$data_version" ]] || { echo "[tools/kube-state-metrics] module $version but data.yaml says $data_version" >&2; exit 1; }

@@ -22,6 +22,7 @@ export GOWORK=off
 
 mod=github.com/prometheus/prometheus
 modver=$(go list -m -f '{{.Version}}' "$mod") # e.g. v0.313.1
+go mod download "$mod" # .Dir is empty until the module is in the module cache (a fresh machine)
 src=$(go list -m -f '{{.Dir}}' "$mod")
 version=$(cat "$src/VERSION")                # e.g. 3.13.1
 [[ $modver == "v0.$(printf '%d%02d' "${version%%.*}" "$(cut -d. -f2 <<<"$version")").${version##*.}" ]] ||
