@@ -19,3 +19,4 @@ export const url = vllm.url;
 export const servedModelName = vllm.servedModelName;
 export const apiKey = vllm.apiKey;
 export const adapterRules = vllm.adapterRules;
+export const adapterSettings = vllm.adapterSettings;

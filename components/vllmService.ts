@@ -12,6 +12,8 @@ import { prometheusRuleManifest, sloTarget } from "./manifests/slo";
 import { buildAdapterConfigMap, buildDashboardConfigMap, renderAdapterConfigYaml } from "./slo";
 import { secretGate } from "./secretInputs";
 import { validateArgs, VllmServiceArgsError } from "./validate";
+import { DEFAULTS } from "./defaults";
+import { adapterTimingFor } from "@vllm-pulumi/kube-parser";
 
 /**
  * A vLLM OpenAI-compatible server on Kubernetes, wired for queue-depth autoscaling:
@@ -40,6 +42,11 @@ export class VllmService extends pulumi.ComponentResource {
      * the HPA; without it the HPA never scales. Also in a ConfigMap when `adapterConfigMapEnabled`.
      */
     public readonly adapterRules: pulumi.Output<string>;
+    /**
+     * The prometheus-adapter timing the scrape interval needs: `metricsRelistInterval` = the scrape
+     * interval, `metricsMaxAge` = twice it. Shorter windows often list no series and the HPA gets no value.
+     */
+    public readonly adapterSettings: pulumi.Output<{ [flag: string]: string }>;
 
     constructor(name: string, args: VllmServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything, so bad config changes nothing.
@@ -81,11 +88,12 @@ export class VllmService extends pulumi.ComponentResource {
         }
         // SLO wiring: alerting rules, the adapter rule the HPA depends on, a dashboard.
         const target = sloTarget(m);
+        const timing = adapterTimingFor(m.serviceMonitor?.interval ?? DEFAULTS.scrapeInterval);
         if (m.slo.prometheusRuleEnabled) {
             new k8s.apiextensions.CustomResource(`${name}-slo`, prometheusRuleManifest(m), inNamespace);
         }
         if (m.slo.adapterConfigMapEnabled) {
-            new k8s.core.v1.ConfigMap(`${name}-adapter-rules`, buildAdapterConfigMap(m.slo, target, m.labels), inNamespace);
+            new k8s.core.v1.ConfigMap(`${name}-adapter-rules`, buildAdapterConfigMap(m.slo, target, m.labels, timing), inNamespace);
         }
         if (m.slo.grafanaDashboardEnabled) {
             new k8s.core.v1.ConfigMap(`${name}-dashboard`, buildDashboardConfigMap(m.slo, target, m.labels), inNamespace);
@@ -101,7 +109,9 @@ export class VllmService extends pulumi.ComponentResource {
         this.url = pulumi.all([service.metadata.name, service.metadata.namespace]).apply(() => inClusterUrl(m));
         this.servedModelName = pulumi.output(m.servedModelName);
         this.apiKey = pulumi.secret(apiKey);
-        this.adapterRules = pulumi.output(renderAdapterConfigYaml(target));
+        this.adapterRules = pulumi.output(renderAdapterConfigYaml(target, timing));
+        const settings: { [flag: string]: string } = { ...timing };
+        this.adapterSettings = pulumi.output(settings);
 
         this.registerOutputs({
             namespace: this.namespace,
@@ -112,6 +122,7 @@ export class VllmService extends pulumi.ComponentResource {
             servedModelName: this.servedModelName,
             apiKey: this.apiKey,
             adapterRules: this.adapterRules,
+            adapterSettings: this.adapterSettings,
         });
     }
 }

@@ -8,6 +8,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
+import { AdapterTiming } from "@vllm-pulumi/kube-parser";
 import { ensureClusterToolchain, findBinaries, stopCluster } from "../scripts/local-cluster";
 import { REPO_ROOT } from "../scripts/toolchain";
 import { ensureSimBuilt } from "../sim/build";
@@ -44,8 +45,11 @@ export interface Environment extends EnvironmentState {
     prometheusUrl: string;
     /** `[command, args]` running a command inside the namespace (for clients of pod IPs). */
     inNamespace(cmd: string, args: string[]): [string, string[]];
-    /** (Re)starts prometheus-adapter with exactly these rules (a stack's `adapterRules` output). */
-    configureAdapter(rulesYaml: string): void;
+    /**
+     * (Re)starts prometheus-adapter with exactly these rules and timing (a stack's `adapterRules`
+     * and `adapterSettings` outputs).
+     */
+    configureAdapter(rulesYaml: string, timing: AdapterTiming): void;
 }
 
 export interface StartEnvironmentOptions {
@@ -73,7 +77,7 @@ function withHelpers(s: EnvironmentState): Environment {
         env: { KUBECONFIG: s.kubeconfig, PATH: `${path.dirname(s.kubectl)}${path.delimiter}${process.env.PATH ?? ""}` },
         prometheusUrl: `http://127.0.0.1:${s.ports.prometheus}`,
         inNamespace: (cmd, args) => nsCommand(s.netns, cmd, args),
-        configureAdapter: (rulesYaml) => configureAdapter(s, rulesYaml),
+        configureAdapter: (rulesYaml, timing) => configureAdapter(s, rulesYaml, timing),
     };
 }
 
@@ -158,7 +162,7 @@ function writeHostKubeconfig(from: string, to: string, server: string): void {
     fs.writeFileSync(to, doc.toString(), { mode: 0o600 });
 }
 
-function configureAdapter(s: EnvironmentState, rulesYaml: string): void {
+function configureAdapter(s: EnvironmentState, rulesYaml: string, timing: AdapterTiming): void {
     const rulesFile = path.join(s.stateDir, "run", "adapter-rules.yaml");
     fs.writeFileSync(rulesFile, rulesYaml);
     const [cmd, args] = nsCommand(s.netns, process.execPath, [
@@ -169,6 +173,7 @@ function configureAdapter(s: EnvironmentState, rulesYaml: string): void {
         s.stateDir,
         "--rules-file",
         rulesFile,
+        ...["--metrics-relist-interval", timing.metricsRelistInterval, "--metrics-max-age", timing.metricsMaxAge],
         ...s.binDirs.flatMap((d) => ["--bin-dir", d]),
     ]);
     execFileSync(cmd, args, { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit"] });

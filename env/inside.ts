@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import * as path from "path";
 import { startCluster } from "../scripts/local-cluster";
 import { REPO_ROOT } from "../scripts/toolchain";
+import { AdapterTiming } from "@vllm-pulumi/kube-parser";
 import { kubeFromFile, startAdapter, startMonitoring, unregisterAdapter } from "./monitoring";
 import { startKubeStateMetrics } from "./monitoring/kubeStateMetrics";
 import { ProcessRecord, startProcess, stopProcess, waitUntil } from "./process";
@@ -123,7 +124,7 @@ export async function up(o: UpOptions): Promise<InsideState> {
 }
 
 /** (Re)starts prometheus-adapter with exactly these rules, registered for custom.metrics.k8s.io. */
-export async function configureAdapter(o: { stateDir: string; binDirs: string[]; rulesYaml: string }): Promise<void> {
+export async function configureAdapter(o: { stateDir: string; binDirs: string[]; rulesYaml: string; timing: AdapterTiming }): Promise<void> {
     const state = readInsideState(o.stateDir);
     const cluster = { kubeconfig: state.kubeconfig, server: `https://127.0.0.1:${state.apiPort}`, stateDir: state.clusterStateDir };
     if (state.adapter) {
@@ -137,6 +138,7 @@ export async function configureAdapter(o: { stateDir: string; binDirs: string[];
         stateDir: o.stateDir,
         prometheusUrl: `http://127.0.0.1:${state.prometheus.port}`,
         rulesYaml: o.rulesYaml,
+        timing: o.timing,
         address: ADAPTER_ADDRESS,
         ...ADAPTER,
         binDirs: o.binDirs,
@@ -154,6 +156,8 @@ async function main(): Promise<void> {
             "bin-dir": { type: "string", multiple: true },
             "sim-default": { type: "string", multiple: true },
             "rules-file": { type: "string" },
+            "metrics-relist-interval": { type: "string" },
+            "metrics-max-age": { type: "string" },
         },
         strict: true,
     });
@@ -161,10 +165,11 @@ async function main(): Promise<void> {
     const binDirs = values["bin-dir"] ?? [];
     if (positionals[0] === "up" && stateDir && values["sim-main"]) {
         await up({ stateDir, simMain: values["sim-main"], binDirs, simDefaults: values["sim-default"] ?? [] });
-    } else if (positionals[0] === "adapter" && stateDir && values["rules-file"]) {
-        await configureAdapter({ stateDir, binDirs, rulesYaml: fs.readFileSync(values["rules-file"], "utf8") });
+    } else if (positionals[0] === "adapter" && stateDir && values["rules-file"] && values["metrics-relist-interval"] && values["metrics-max-age"]) {
+        const timing = { metricsRelistInterval: values["metrics-relist-interval"], metricsMaxAge: values["metrics-max-age"] };
+        await configureAdapter({ stateDir, binDirs, rulesYaml: fs.readFileSync(values["rules-file"], "utf8"), timing });
     } else {
-        console.error("usage: inside.ts up --state-dir DIR --sim-main FILE [--bin-dir DIR]... [--sim-default KNOB=VALUE]...\n       inside.ts adapter --state-dir DIR --rules-file FILE [--bin-dir DIR]...");
+        console.error("usage: inside.ts up --state-dir DIR --sim-main FILE [--bin-dir DIR]... [--sim-default KNOB=VALUE]...\n       inside.ts adapter --state-dir DIR --rules-file FILE --metrics-relist-interval D --metrics-max-age D [--bin-dir DIR]...");
         process.exit(2);
     }
 }

@@ -10,6 +10,7 @@ import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { AdapterTiming } from "@vllm-pulumi/kube-parser";
 import { Environment, readEnvironment, startEnvironment, stopEnvironment } from "../env/environment";
 import { PulumiWorkspace } from "./pulumi-workspace";
 import { REPO_ROOT, toolchainEnv } from "./toolchain";
@@ -89,8 +90,10 @@ async function up(): Promise<void> {
     fs.writeFileSync(OUTPUTS_FILE, JSON.stringify(plain, null, 2));
 
     if (local) {
-        step("prometheus-adapter with exactly the stack's adapterRules output, registered for custom.metrics.k8s.io");
-        local.configureAdapter(String(outputs.adapterRules));
+        // The relist window follows the stack's scrape interval (adapterSettings), never shorter.
+        const timing = outputs.adapterSettings as AdapterTiming;
+        step(`prometheus-adapter with exactly the stack's adapterRules output, relist ${timing.metricsRelistInterval}, max-age ${timing.metricsMaxAge}, registered for custom.metrics.k8s.io`);
+        local.configureAdapter(String(outputs.adapterRules), timing);
     }
     const ns = String(outputs.namespace);
     const kenv = { ...env, KUBECONFIG: kubeconfig };

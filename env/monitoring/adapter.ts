@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as https from "https";
 import * as path from "path";
 import * as YAML from "yaml";
+import { AdapterTiming, adapterTimingFlags } from "@vllm-pulumi/kube-parser";
 import { ProcessRecord, freePort, startProcess, stopProcess, waitUntil } from "../process";
 import {
     MANAGED_BY,
@@ -38,8 +39,12 @@ export interface AdapterOptions {
     address: string;
     namespace?: string;
     serviceName?: string;
-    /** `--metrics-relist-interval`: how soon a new series becomes a metric. Default "5s" (upstream 10m). */
-    relistInterval?: string;
+    /**
+     * `--metrics-relist-interval` and `--metrics-max-age`. Required: both must cover the scrape
+     * interval of the series (a stack's `adapterSettings` output gives them), or the series list is
+     * often empty and the HPA gets no value; there is no safe default without knowing the scrape.
+     */
+    timing: AdapterTiming;
     binDirs?: string[];
     /** Bound for each wait. Default 60 s. */
     timeoutMs?: number;
@@ -109,7 +114,7 @@ async function launch(ctx: Ctx, rulesYaml: string, generation: number): Promise<
         args: [
             `--prometheus-url=${o.prometheusUrl.replace(/\/?$/, "/")}`,
             `--config=${configFile}`,
-            `--metrics-relist-interval=${o.relistInterval ?? "5s"}`,
+            ...adapterTimingFlags(o.timing),
             // Out of cluster there is no in-cluster config: all three clients from the kubeconfig.
             `--lister-kubeconfig=${kc}`,
             `--authentication-kubeconfig=${kc}`,

@@ -38,6 +38,6 @@ describe("component package schema", function () {
 
     it("declares the outputs the program exports", () => {
         expect(Object.keys(schema.components.VllmService.outputs).sort()).to.deep.equal(
-            ["adapterRules", "apiKey", "deploymentName", "hpaName", "namespace", "servedModelName", "serviceName", "url"].sort());
+            ["adapterRules", "adapterSettings", "apiKey", "deploymentName", "hpaName", "namespace", "servedModelName", "serviceName", "url"].sort());
     });
 });

@@ -10,6 +10,7 @@
  * namespace), so on the host this file only runs itself again inside a throw-away namespace
  * (./netnsRun.ts) and checks that it passed and left no process behind.
  */
+import { adapterTimingFor } from "@vllm-pulumi/kube-parser";
 import { expect } from "chai";
 import * as fs from "fs";
 import * as http from "http";
@@ -168,7 +169,7 @@ if (process.env[MARKER] !== "1") {
         it("serves the gauge per pod on custom.metrics.k8s.io v1beta1 and v1beta2 with the component's adapterRules", async function () {
             this.timeout(180_000);
             const t0 = Date.now();
-            adapter = await startAdapter({ cluster, stateDir: STATE_DIR, prometheusUrl: mon!.prometheusUrl, rulesYaml: renderAdapterConfigYaml(), address: ADAPTER_ADDRESS, binDirs });
+            adapter = await startAdapter({ cluster, stateDir: STATE_DIR, prometheusUrl: mon!.prometheusUrl, rulesYaml: renderAdapterConfigYaml(), timing: adapterTimingFor("2s"), address: ADAPTER_ADDRESS, binDirs });
             process.stderr.write(`      adapter: both APIServices Available ${((Date.now() - t0) / 1000).toFixed(1)} s after start\n`);
             for (const version of ["v1beta1", "v1beta2"]) {
                 const items = await eventually(`${version} value for vllm-0`, () => customMetricItems(version), 60_000);

@@ -11,6 +11,7 @@
  *                 would scale down at that very sync
  *   scale-down <= stabilization + sync period + slack (15 s)
  */
+import { AdapterTiming } from "@vllm-pulumi/kube-parser";
 import { expect } from "chai";
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -86,8 +87,8 @@ describe("@integration @elasticity elasticity loop: queue -> Prometheus -> adapt
         kube.apply([{ apiVersion: "v1", kind: "Namespace", metadata: { name: LOOP_NS } }]);
         ws = new PulumiWorkspace({ dir: path.join(tmp, "ws"), kubeconfig: env.kubeconfig });
         await up();
-        const outputs = JSON.parse((await ws.must(["stack", "output", "--json"])).stdout) as { adapterRules: string };
-        env.configureAdapter(outputs.adapterRules);
+        const outputs = JSON.parse((await ws.must(["stack", "output", "--json"])).stdout) as { adapterRules: string; adapterSettings: AdapterTiming };
+        env.configureAdapter(outputs.adapterRules, outputs.adapterSettings);
     });
 
     after(async function () {

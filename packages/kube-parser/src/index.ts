@@ -14,3 +14,5 @@ export * from "./metrics";
 export * from "./selector";
 export * from "./kinds";
 export * from "./templates";
+export * from "./durations";
+export * from "./adapterTiming";
