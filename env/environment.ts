@@ -50,6 +50,8 @@ export interface Environment extends EnvironmentState {
      * and `adapterSettings` outputs).
      */
     configureAdapter(rulesYaml: string, timing: AdapterTiming): void;
+    /** The running prometheus-adapter's command-line arguments (for `npm run doctor`), if one was configured. */
+    adapterArgs(): string[] | undefined;
 }
 
 export interface StartEnvironmentOptions {
@@ -78,6 +80,7 @@ function withHelpers(s: EnvironmentState): Environment {
         prometheusUrl: `http://127.0.0.1:${s.ports.prometheus}`,
         inNamespace: (cmd, args) => nsCommand(s.netns, cmd, args),
         configureAdapter: (rulesYaml, timing) => configureAdapter(s, rulesYaml, timing),
+        adapterArgs: () => s.inside.adapter?.process.args,
     };
 }
 
