@@ -22,7 +22,8 @@ export const POD_CIDR = "10.244.0.0/16";
 /** Addresses of the environment's own servers that must be reachable by endpoint (the metrics adapter). */
 export const SERVICE_HOST_CIDR = "10.250.0.0/24";
 
-export const DEFAULT_ENV_DIR = path.join(REPO_ROOT, ".cache", "env");
+/** Where the environment keeps its state; `VLLM_PULUMI_ENV_DIR` moves it (the demo-path test's own environment). */
+export const DEFAULT_ENV_DIR = path.resolve(process.env.VLLM_PULUMI_ENV_DIR ?? path.join(REPO_ROOT, ".cache", "env"));
 
 export interface EnvironmentState {
     version: 1;

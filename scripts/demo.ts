@@ -12,15 +12,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { AdapterTiming } from "@vllm-pulumi/kube-parser";
 import { Environment, readEnvironment, startEnvironment, stopEnvironment } from "../env/environment";
+import { DEMO_DIR, DEMO_OUTPUTS, DEMO_STACK } from "./demo/paths";
 import { PulumiWorkspace } from "./pulumi-workspace";
-import { REPO_ROOT, toolchainEnv } from "./toolchain";
+import { toolchainEnv } from "./toolchain";
 
-const DEMO_DIR = path.join(REPO_ROOT, ".cache", "demo");
 /** Where the demo remembers the cluster it used, so `demo:down` cleans up the same one. */
 const KUBECONFIG_NOTE = path.join(DEMO_DIR, "kubeconfig-path");
-/** Non-secret stack outputs, for `npm run demo:load`. */
-const OUTPUTS_FILE = path.join(DEMO_DIR, "outputs.json");
-const STACK = "dev";
+const OUTPUTS_FILE = DEMO_OUTPUTS;
+const STACK = DEMO_STACK;
 /**
  * A deliberately small simulated GPU: 800 tokens of KV cache hold about 8 requests of the load
  * generator (~30 prompt + 64 output tokens), so a laptop-sized load queues and the HPA has work.

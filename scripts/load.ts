@@ -11,10 +11,10 @@ import * as path from "path";
 import { readEnvironment } from "../env/environment";
 import { TS_NODE } from "../env/inside";
 import { runLoad, summaryLine, writeChart } from "../loadgen";
+import { DEMO_DIR, DEMO_OUTPUTS } from "./demo/paths";
 import { KubeTargetClient } from "./load/kubeTarget";
 import { REPO_ROOT } from "./toolchain";
 
-const DEMO_OUTPUTS = path.join(REPO_ROOT, ".cache", "demo", "outputs.json");
 const INSIDE_MARKER = "VLLM_PULUMI_LOAD_INSIDE";
 const USAGE = `usage: npm run demo:load -- --seconds N [--concurrency C] [--max-tokens T] [--json FILE] [--chart FILE]
   [--namespace NS --service SVC --deployment D --hpa H --model M --api-key-secret S]  (default: the demo stack's outputs)`;
@@ -81,7 +81,7 @@ async function inside(v: Values, kubeconfig: string): Promise<void> {
         onTick: (line) => console.log(line),
     });
     console.log(summaryLine(result));
-    const chart = v.chart ?? path.join(REPO_ROOT, ".cache", "demo", `load-${result.startedAt.replace(/[:.]/g, "-")}.svg`);
+    const chart = v.chart ?? path.join(DEMO_DIR, `load-${result.startedAt.replace(/[:.]/g, "-")}.svg`);
     console.log(`chart: ${writeChart(result, chart)}`);
     if (v.json) {
         // For tests that compare client-side latency with Prometheus: every request, in epoch ms.
