@@ -79,10 +79,10 @@ async function up(): Promise<void> {
 
     step("Stack outputs (secrets stay hidden)");
     const outputs = JSON.parse((await ws.must(["stack", "output", "--json"])).stdout) as Record<string, unknown>;
-    const plain: Record<string, string> = {};
+    const plain: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(outputs)) {
         const text = typeof v === "string" ? v : JSON.stringify(v);
-        if (typeof v === "string" && text !== "[secret]") plain[k] = v;
+        if (v !== undefined && text !== "[secret]") plain[k] = v; // the CLI prints secrets as "[secret]"
         // Multi-line outputs (the adapter rules) would drown the rest: name the command instead.
         console.log(`  ${k.padEnd(16)} ${text.includes("\n") ? `(${text.split("\n").length} lines: pulumi stack output ${k})` : text}`);
     }
@@ -117,7 +117,7 @@ What you are looking at
     decide readiness, and Prometheus (run by prometheus-operator from the stack's ServiceMonitor
     and PrometheusRule) scrapes its /metrics. The HPA reads vllm:num_requests_waiting through
     prometheus-adapter:  kubectl -n ${ns} get hpa ${service}
-  - Make it scale:  npm run demo:load -- --seconds 90 --concurrency 24`
+  - Make it scale:  npm run demo:load -- --seconds 75 --concurrency 24`
         : `
   On your cluster, check the model answers: \`npm run smoke -- --url http://localhost:8000 --api-key-from-stack\`
   after \`kubectl -n ${ns} port-forward svc/${service} 8000:8000\`.`;
