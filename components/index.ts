@@ -6,3 +6,5 @@ export { DEFAULTS, DEFAULT_IMAGE, VLLM_PORT } from "./defaults";
 export type { VllmModel } from "./model";
 export { validateArgs, VllmServiceArgsError } from "./validate";
 export { VllmService } from "./vllmService";
+export { VllmGuardrails } from "./guardrails";
+export type { VllmGuardrailsArgs } from "./guardrails";

@@ -1,0 +1,98 @@
+/**
+ * vllm-image-pinned in CEL: policy/policies/vllmImagePinned.ts with the reference grammar of
+ * packages/kube-parser/src/reference.ts (distribution/reference v0.6.0) and imagePinProblem
+ * (image.ts), message for message. RE2 runs the grammar as written (it does not backtrack).
+ */
+import { FLOATING_TAGS } from "@vllm-pulumi/kube-parser";
+import { IMAGE_DIGEST_FIX, IMAGE_PIN_FIX } from "../../packages/kube-parser/src/ruleText";
+import { CelVariable, firstOf, str, strList } from "./lang";
+
+const ALNUM = "[a-z0-9]+";
+const SEPARATOR = "(?:[._]|__|-+)";
+const PATH_COMPONENT = `${ALNUM}(?:${SEPARATOR}${ALNUM})*`;
+const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const HOST = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[(?:[a-fA-F0-9:]+)\\])`;
+const DOMAIN = `${HOST}(?::[0-9]+)?`;
+const TAG = "[\\w][\\w.-]{0,127}";
+const DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+const REMOTE_NAME = `${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
+/** `ReferenceRegexp`, anchored. */
+export const REFERENCE_PATTERN = `^(?:${DOMAIN}/)?${REMOTE_NAME}(?::${TAG})?(?:@${DIGEST})?$`;
+/** go-digest's algorithms and their hex lengths. */
+const DIGEST_HEX: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+/** The longest reference worth matching: name + tag + digest (reference.ts bounds it the same way). */
+const MAX_REFERENCE = 255 + 130 + 140;
+
+/** Template values are vllm-values-literal's business (isTemplated in templates.ts). */
+const TEMPLATED = `x.image.matches(${str("\\{\\{-?\\s*[^{}]*?\\s*-?\\}\\}")}) || x.image.matches(${str("\\$(\\{[A-Za-z_]|\\([A-Za-z_]|[A-Za-z_])")})`;
+
+const IMG = `'image "' + x.image + '"'`;
+const VALID = (e: string) => `${e}.matches(${str(REFERENCE_PATTERN)})`;
+const DIGEST_PART = "x.image.substring(x.image.indexOf('@') + 1)";
+const ALGORITHM = `${DIGEST_PART}.split(':')[0]`;
+const HEX = `${DIGEST_PART}.substring(${DIGEST_PART}.indexOf(':') + 1)`;
+const NAME_AND_TAG = "x.image.split('@')[0]";
+/** The tag of a valid reference: after the last ':' that follows the last '/' (a ':' before it is a port). */
+const TAG_OF = `(${NAME_AND_TAG}.lastIndexOf(':') > ${NAME_AND_TAG}.lastIndexOf('/') ? ${NAME_AND_TAG}.substring(${NAME_AND_TAG}.lastIndexOf(':') + 1) : '')`;
+const NAME_OF = `(${NAME_AND_TAG}.lastIndexOf(':') > ${NAME_AND_TAG}.lastIndexOf('/') ? ${NAME_AND_TAG}.substring(0, ${NAME_AND_TAG}.lastIndexOf(':')) : ${NAME_AND_TAG})`;
+
+function digestProblem(): string {
+    const cases = Object.entries(DIGEST_HEX).map(
+        ([alg, n]): [string, string] => [
+            `${ALGORITHM} == ${str(alg)}`,
+            `(${HEX}.size() == ${n} && ${HEX}.matches('^[a-f0-9]+$')) ? '' : ${IMG} + ' has a malformed digest (expected ${alg}: followed by ${n} lower-case hex characters)'`,
+        ],
+    );
+    return firstOf(cases, `${IMG} + ' has a digest with an unsupported algorithm "' + ${ALGORITHM} + '" (sha256, sha384 or sha512)'`);
+}
+
+/** Why the reference is not pinned, or '' (parseImageReference, then imagePinProblem). */
+function pinProblem(requireDigest: boolean): string {
+    const floating = `${TAG_OF}.lowerAscii() in ${strList(FLOATING_TAGS)}`;
+    const afterParse: Array<[string, string]> = requireDigest
+        ? [
+              ["x.image.contains('@')", `${ALGORITHM} == 'sha256' ? '' : ${IMG} + ' is not pinned by a sha256 digest, which this stack requires'`],
+              ["true", `${IMG} + ' is not pinned by digest (@sha256:...), which this stack requires'`],
+          ]
+        : [
+              ["x.image.contains('@')", "''"],
+              [`${TAG_OF} == ''`, `${IMG} + ' has no tag, so it floats to :latest'`],
+              [floating, `${IMG} + ' uses the floating tag "' + ${TAG_OF} + '"'`],
+          ];
+    return firstOf(
+        [
+            ["x.image == ''", "'image is empty'"],
+            ["x.image.trim() != x.image", `${IMG} + ' has leading or trailing whitespace (the API server refuses it)'`],
+            [`x.image.size() > ${MAX_REFERENCE}`, `'image "' + x.image.substring(0, 40) + '..." is too long to be an image reference'`],
+            [`!${VALID("x.image")} && ${VALID("x.image.lowerAscii()")}`, `${IMG} + ' has upper-case letters in its repository name, which must be lower case'`],
+            [
+                `!${VALID("x.image")} && x.image.indexOf('@') > 0 && ${VALID(NAME_AND_TAG)}`,
+                `${IMG} + ' has a malformed digest "' + ${DIGEST_PART} + '" (expected sha256: followed by 64 lower-case hex characters)'`,
+            ],
+            [`!${VALID("x.image")} && x.image.matches('[<>{}$]')`, `${IMG} + ' is a template placeholder, not an image reference (render or fill it in first)'`],
+            [
+                `!${VALID("x.image")}`,
+                `${IMG} + ' is not a valid image reference ([registry[:port]/]repository[:tag][@sha256:digest], lower-case repository)'`,
+            ],
+            [`${NAME_OF}.size() > 255`, `${IMG} + ' has a repository name longer than 255 characters'`],
+            [`x.image.contains('@') && (${digestProblem()}) != ''`, digestProblem()],
+            ...afterParse,
+        ],
+        "''",
+    );
+}
+
+/** Variables after WORKLOAD_VARIABLES: every vLLM container's problem (image rules apply to init containers too). */
+export function imageVariables(requireDigest: boolean): CelVariable[] {
+    const fix = requireDigest ? IMAGE_DIGEST_FIX : IMAGE_PIN_FIX;
+    return [
+        {
+            name: "imageProblems",
+            expression:
+                `variables.procs.filter(x, (x.vllmImage || x.start >= 0) && !(${TEMPLATED}))` +
+                `.map(x, {'label': x.label, 'problem': ${pinProblem(requireDigest)}})` +
+                `.filter(p, p.problem != '')` +
+                `.map(p, p.label + ': ' + p.problem + '. ' + ${str(fix)} + '.')`,
+        },
+    ];
+}

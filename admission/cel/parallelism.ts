@@ -1,0 +1,91 @@
+/**
+ * How many GPUs a vLLM server needs, in CEL: packages/kube-parser/src/flags.ts (findFlag,
+ * vllmParallelism) and policy/policies/parallelism.ts (local and LeaderWorkerSet group verdicts).
+ * Stages after WORKLOAD_VARIABLES; each item of `variables.parallel` is one server container
+ * (app containers only) with, per factor (tp, pp, dp, dpl, nn), `<f>Flag` (as written, '' when
+ * absent), `<f>Raw` (its value as written) and `<f>N` (1 when absent, 0 when not a positive integer).
+ */
+import { PARALLEL_FLAGS } from "@vllm-pulumi/kube-parser";
+import { TP_DEFAULT_DESCRIPTION } from "../../packages/kube-parser/src/ruleText";
+import { CelVariable, stage, str, strList } from "./lang";
+import { PROC_FIELDS } from "./workload";
+
+/** The spellings argparse reads as each factor's option. */
+export interface FlagSpellings {
+    tp: readonly string[];
+    pp: readonly string[];
+    dp: readonly string[];
+    dpl: readonly string[];
+    nn: readonly string[];
+}
+
+export const EXACT_SPELLINGS: FlagSpellings = {
+    tp: PARALLEL_FLAGS.tensor,
+    pp: PARALLEL_FLAGS.pipeline,
+    dp: PARALLEL_FLAGS.data,
+    dpl: PARALLEL_FLAGS.dataLocal,
+    nn: ["--nnodes"],
+};
+
+const FACTORS = ["tp", "pp", "dp", "dpl", "nn"] as const;
+
+/** A flag token's option name: no `=value`, `_` as `-` in long options (flagName in flags.ts). */
+const canonical = (t: string) => `(${t}.startsWith('--') ? ${t}.split('=')[0].replace('_', '-') : ${t}.split('=')[0])`;
+
+/** The index of the last token that sets the option (argparse: the last one wins), or -1. */
+const lastIndex = (names: readonly string[]) =>
+    `([-1] + lists.range(x.args.size()).filter(i, x.args[i].startsWith('-') && ${canonical("x.args[i]")} in ${strList(names)})).max()`;
+
+const rawAt = (f: string) =>
+    `x.${f}I < 0 ? '' : x.args[x.${f}I].contains('=') ? x.args[x.${f}I].substring(x.args[x.${f}I].indexOf('=') + 1) : x.${f}I + 1 < x.args.size() ? x.args[x.${f}I + 1] : ''`;
+const numberOf = (f: string) => `x.${f}I < 0 ? 1 : x.${f}Raw.matches('^\\\\s*[0-9]{1,18}\\\\s*$') && int(x.${f}Raw.trim()) > 0 ? int(x.${f}Raw.trim()) : 0`;
+
+/** Extended resources a vLLM process runs its workers on (policy/policies/accelerators.ts). */
+export const ACCELERATOR_RESOURCES = ["nvidia.com/gpu", "amd.com/gpu", "google.com/tpu", "habana.ai/gaudi", "aws.amazon.com/neuroncore", "gpu.intel.com/i915"];
+
+export const limitsOf = (c: string) => `${c}.?resources.?limits.orValue({})`;
+export const requestsOf = (c: string) => `${c}.?resources.?requests.orValue({})`;
+/** The accelerator resources a container names, in ACCELERATOR_RESOURCES order (the first one counts). */
+export const accelerators = (c: string) => `${strList(ACCELERATOR_RESOURCES)}.filter(r, r in ${limitsOf(c)} || r in ${requestsOf(c)})`;
+/** An accelerator count as an integer (quantities arrive as strings; a custom resource may hold a number). */
+export const count = (q: string) => `quantity(string(${q})).asInteger()`;
+
+/** A pod's accelerators: per app container its first accelerator resource's limit, else request (podAccelerators). */
+const podAccelerators = (spec: string) =>
+    `([0] + ${spec}.?containers.orValue([]).map(c, ${accelerators("c")}.map(r, ${count(`r in ${limitsOf("c")} ? ${limitsOf("c")}[r] : ${requestsOf("c")}[r]`)})).map(l, l.size() == 0 ? 0 : l[0])).sum()`;
+
+const FLAG_FIELDS = FACTORS.flatMap(f => [`${f}Flag`, `${f}Raw`, `${f}N`]);
+
+export function parallelVariables(spellings: FlagSpellings = EXACT_SPELLINGS): CelVariable[] {
+    const base = [...PROC_FIELDS];
+    const indexes = Object.fromEntries(FACTORS.map(f => [`${f}I`, lastIndex(spellings[f])]));
+    const raws = Object.fromEntries(FACTORS.flatMap(f => [[`${f}Raw`, rawAt(f)], [`${f}Flag`, `x.${f}I < 0 ? '' : x.args[x.${f}I].split('=')[0]`]]));
+    const withIndexes = [...base, "args", ...FACTORS.map(f => `${f}I`)];
+    return [
+        {
+            name: "servers",
+            expression: `variables.procs.filter(x, x.list == 'containers' && x.start >= 0).map(x, {${base.map(k => `${str(k)}: x.${k}`).join(", ")}, 'args': x.tokens.slice(x.start, x.tokens.size())})`,
+        },
+        stage("flagIndexes", "servers", [...base, "args"], indexes),
+        stage("flagValues", "flagIndexes", withIndexes, raws),
+        stage("parallel", "flagValues", [...base, "args", ...FACTORS.flatMap(f => [`${f}Flag`, `${f}Raw`])], Object.fromEntries(FACTORS.map(f => [`${f}N`, numberOf(f)]))),
+        stage("needs", "parallel", [...base, "args", ...FLAG_FIELDS], {
+            // Data-parallel ranks on this pod: --data-parallel-size-local, else --data-parallel-size.
+            localN: "x.dplFlag != '' ? x.dplN : x.dpN",
+            desc:
+                `[[x.tpFlag, x.tpRaw], [x.ppFlag, x.ppRaw], [x.dpFlag, x.dpRaw], [x.dplFlag, x.dplRaw]].filter(f, f[0] != '').size() == 0 ? ` +
+                `${str(TP_DEFAULT_DESCRIPTION)} : ` +
+                `[[x.tpFlag, x.tpRaw], [x.ppFlag, x.ppRaw], [x.dpFlag, x.dpRaw], [x.dplFlag, x.dplRaw]].filter(f, f[0] != '').map(f, f[0] + ' ' + f[1]).join(' x ')`,
+            resource: accelerators("x.c"),
+            headless: "'--headless' in x.args",
+        }),
+    ];
+}
+
+/** `variables.needs` item fields, for stages after it. */
+export const NEEDS_FIELDS = [...PROC_FIELDS, "args", ...FLAG_FIELDS, "localN", "desc", "resource", "headless"];
+
+/** The object's LeaderWorkerSet group size when it is one with more than one pod, else 1. */
+export const GROUP_SIZE = "object.kind == 'LeaderWorkerSet' ? int(object.?spec.?leaderWorkerTemplate.?size.orValue(1)) : 1";
+export const LEADER_GPUS = podAccelerators("variables.podSpecs[0].spec");
+export const WORKER_GPUS = podAccelerators("variables.podSpecs[1].spec");
