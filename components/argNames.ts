@@ -4,6 +4,7 @@
  * closest real key instead of being silently ignored.
  */
 import { VllmServiceArgs } from "./args";
+import { truncate } from "./checks";
 
 /** Typed as a record of every key: adding an arg without listing it here does not compile. */
 const ARGS: Record<keyof VllmServiceArgs, true> = {
@@ -58,7 +59,8 @@ export function unknownArgProblems(args: object): string[] {
     return Object.keys(args)
         .filter((key) => !Object.prototype.hasOwnProperty.call(ARGS, key))
         .map((key) => {
-            const near = closestArg(key);
-            return `${key}: is not a VllmService arg${near ? `; did you mean ${near}?` : ""}`;
+            // No arg name is near a long key, and the distance costs its length times theirs.
+            const near = key.length <= 64 ? closestArg(key) : undefined;
+            return `${truncate(key)}: is not a VllmService arg${near ? `; did you mean ${near}?` : ""}`;
         });
 }

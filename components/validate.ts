@@ -1,21 +1,30 @@
+import * as pulumi from "@pulumi/pulumi";
 import { imagePinProblem, MIN_MULTI_GPU_SHM, parseQuantity } from "@vllm-pulumi/kube-parser";
 import { VllmServiceArgs } from "./args";
-import { unknownArgProblems } from "./argNames";
-import { INT32_MAX, Problems } from "./checks";
+import { ARG_NAMES, unknownArgProblems } from "./argNames";
+import { INT32_MAX, Problems, shown, truncate } from "./checks";
 import { DEFAULTS } from "./defaults";
 import { extraArgsProblems } from "./extraArgs";
+import { lengthProblems } from "./lengthCaps";
 import { AWAIT_MARGIN_SECONDS } from "./manifests/metadata";
 import { VllmModel } from "./model";
 import { plainSecretProblems } from "./secretInputs";
 import { resolveSlo } from "./slo/settings";
 
-/** Thrown by {@link validateArgs}: every problem found, each naming its arg/config key. */
-export class VllmServiceArgsError extends Error {
+/**
+ * Thrown by {@link validateArgs}: every problem found, each naming its arg/config key. A RunError,
+ * so the Pulumi engine prints the message alone, without a stack trace (also when the secret gate
+ * throws it after the program returned).
+ */
+export class VllmServiceArgsError extends pulumi.RunError {
     constructor(readonly resourceName: string, readonly problems: string[]) {
-        super(`invalid VllmService "${resourceName}" (fix these stack config keys):\n` + problems.map((p) => `  - ${p}`).join("\n"));
+        super(`invalid VllmService ${shown(resourceName)} (fix these stack config keys):\n` + problems.map((p) => `  - ${p}`).join("\n"));
         this.name = "VllmServiceArgsError";
     }
 }
+
+/** Namespaces the cluster owns: a stack that created (and on destroy deleted) one would break the cluster. */
+export const RESERVED_NAMESPACES: readonly string[] = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
 /** Revisions that move when someone pushes to the model repo. */
 const FLOATING_REVISIONS = ["main", "master", "latest", "head"];
@@ -34,12 +43,17 @@ export function validateArgs(resourceName: string, args: VllmServiceArgs): VllmM
     }
     const p = new Problems();
     p.list.push(...unknownArgProblems(args));
-    const a = { ...DEFAULTS, ...definedOnly(args) } as Defaulted;
+    // Lengths first: no pattern below ever sees an oversized string, and its key reports nothing else.
+    const tooLong = lengthProblems(Object.fromEntries(Object.entries(args).filter(([k]) => ARG_NAMES.includes(k))));
+    const checked = Object.fromEntries(Object.entries(args).filter(([k]) => !tooLong.has(k))) as VllmServiceArgs;
+    const a = { ...DEFAULTS, ...definedOnly(checked) } as Defaulted;
 
     const name = p.dns1035("name", a.name === undefined ? resourceName : a.name);
     const namespace = p.dns1123("namespace", a.namespace);
     const userLabels = p.labels("labels", a.labels);
-    p.boolean("createNamespace", a.createNamespace);
+    if (p.boolean("createNamespace", a.createNamespace) === true && RESERVED_NAMESPACES.includes(namespace)) {
+        p.add("createNamespace", `is true for namespace "${namespace}", which the cluster owns (the stack would delete it on destroy); set createNamespace to false`);
+    }
     const gpus = checkEngine(p, a);
     checkPod(p, a, gpus);
     checkSecrets(p, a);
@@ -48,10 +62,11 @@ export function validateArgs(resourceName: string, args: VllmServiceArgs): VllmM
     const monitorLabels = p.labels("serviceMonitorLabels", a.serviceMonitorLabels);
     p.boolean("serviceMonitorEnabled", a.serviceMonitorEnabled);
     p.duration("scrapeInterval", a.scrapeInterval);
-    const slo = resolveSlo(args, p.list);
+    const slo = resolveSlo(checked, p.list);
 
-    if (p.list.length > 0) {
-        throw new VllmServiceArgsError(resourceName, p.list);
+    if (p.list.length > 0 || tooLong.size > 0) {
+        const others = p.list.filter((problem) => ![...tooLong.keys()].some((key) => problem.startsWith(`${truncate(key)}:`)));
+        throw new VllmServiceArgsError(resourceName, [...tooLong.values(), ...others]);
     }
 
     const selector = { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": name };
@@ -111,7 +126,7 @@ function checkEngine(p: Problems, a: Defaulted): number {
     p.string("model", a.model, /^\S+$/, "a model id or path without whitespace");
     const revision = p.string("modelRevision", a.modelRevision, /^[A-Za-z0-9][A-Za-z0-9._\/-]*$/, "a revision (commit hash or tag)");
     if (typeof revision === "string" && FLOATING_REVISIONS.includes(revision.toLowerCase())) {
-        p.add("modelRevision", `"${revision}" is a branch that moves; pin a commit hash or tag`);
+        p.add("modelRevision", `${shown(revision)} is a branch that moves; pin a commit hash or tag`);
     }
     p.string("servedModelName", a.servedModelName, /^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,127}$/,
         "a valid name (letters, digits and . _ : / -, starting with a letter or digit, at most 128 characters)");
@@ -120,7 +135,7 @@ function checkEngine(p: Problems, a: Defaulted): number {
     p.integer("maxModelLen", a.maxModelLen, 1);
     const gmu = a.gpuMemoryUtilization;
     if (typeof gmu !== "number" || !(gmu > 0 && gmu <= 1)) {
-        p.add("gpuMemoryUtilization", `must be a fraction in (0, 1], got ${JSON.stringify(gmu)}`);
+        p.add("gpuMemoryUtilization", `must be a fraction in (0, 1], got ${shown(gmu)}`);
     }
     for (const problem of extraArgsProblems(p.strings("extraArgs", a.extraArgs))) {
         p.add("extraArgs", problem);
