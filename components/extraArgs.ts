@@ -4,7 +4,8 @@
  * argparse accepts any unambiguous prefix of a long flag (`--served` for `--served-model-name`).
  * Both `--flag=value` and `--flag value` reach the same flag, so every `--` token is checked.
  */
-import { parallelismFlagsIn } from "@vllm-pulumi/kube-parser";
+import { parallelismFlagDetails } from "@vllm-pulumi/kube-parser";
+import { truncate } from "./checks";
 
 /**
  * Flags the component sets from typed args; in extraArgs they would silently fight the typed
@@ -54,7 +55,7 @@ export function extraArgsProblems(args: readonly string[]): string[] {
         const flag = canonicalFlag(arg);
         if (flag === undefined) continue;
         if (/\s/.test(flag)) {
-            problems.push(`"${flag.split(/\s/, 1)[0]} ..." holds several words in one item; give each flag and value its own item`);
+            problems.push(`"${truncate(flag.split(/\s/, 1)[0])} ..." holds several words in one item; give each flag and value its own item`);
         }
         const word = flag.split(/\s/, 1)[0];
         const guarded = guardedFlag(word);
@@ -66,10 +67,18 @@ export function extraArgsProblems(args: readonly string[]): string[] {
             problems.push(`${word}${as} ${FORBIDDEN_FLAGS[guarded]}; remove it from extraArgs`);
         }
     }
-    // Short aliases (-tp 2, -dp 2) and every other spelling, parsed as the policy pack parses them.
-    for (const flag of parallelismFlagsIn(args)) {
-        if (!flag.startsWith("--")) {
-            problems.push(`${flag} changes how many GPUs a pod needs; use tensorParallelSize/pipelineParallelSize instead`);
+    // Short aliases (-tp 2, -dp 2), their abbreviations (-t 2 is -tp 2) and the ambiguous ones
+    // argparse refuses (-d), parsed as the policy pack parses them.
+    const { flags, ambiguous } = parallelismFlagDetails(args);
+    for (const f of flags) {
+        if (!f.flag.startsWith("--")) {
+            const as = f.expands ? ` (argparse reads ${f.flag} as ${f.expands})` : "";
+            problems.push(`${f.flag}${as} changes how many GPUs a pod needs; use tensorParallelSize/pipelineParallelSize instead`);
+        }
+    }
+    for (const a of ambiguous) {
+        if (!a.flag.startsWith("--") || guardedFlag(canonicalFlag(a.flag)!) === undefined) {
+            problems.push(`${truncate(a.flag)} is an ambiguous abbreviation (${a.candidates.join(", ")}): argparse refuses it and vLLM exits at start-up; remove it from extraArgs`);
         }
     }
     return problems;

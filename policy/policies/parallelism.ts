@@ -55,7 +55,7 @@ function product(factors: Factor[]): Product {
 /** `--tensor-parallel-size=2 x -pp 2`: the flags as written, for messages. */
 function describe(p: Parallelism): string {
     if (p.flags.length === 0) return "tensor-parallel size 1 (no --tensor-parallel-size flag)";
-    return p.flags.map(f => `${f.flag} ${f.raw}`).join(" x ");
+    return p.flags.map(f => `${f.flag} ${f.raw}${f.expands ? ` (argparse reads ${f.flag} as ${f.expands})` : ""}`).join(" x ");
 }
 
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
@@ -161,6 +161,12 @@ function computeVerdicts(obj: KubeObject): Verdict[] {
         const server = vllmServer(ref.container);
         if (!server) continue;
         const p = vllmParallelism(server.args);
+        for (const a of p.ambiguous) {
+            out.push({
+                kind: "mismatch",
+                message: `${containerLabel(ref)}: "${a.flag}" is an ambiguous abbreviation (it could be ${a.candidates.join(", ")}): argparse refuses it and vLLM exits at start-up. Write the flag in full.`,
+            });
+        }
         if (p.nnodes !== undefined && p.nnodes > 1) {
             // One process per node, each running its 1/N share of the world.
             const w = product(p.worldFactors);

@@ -58,7 +58,10 @@ describe("kube parser: command lines", () => {
         expect(findFlag(["-tp", "8"], names)).to.deep.include({ flag: "-tp", value: 8 });
         expect(findFlag(["--tensor_parallel_size=2"], names)?.value).to.equal(2);
         expect(findFlag(["-tp", "2", "--tensor-parallel-size=4"], names)?.value).to.equal(4);
-        expect(findFlag(["--tensor-parallel-size-other=4", "-t", "2"], names)).to.equal(undefined);
+        expect(findFlag(["--tensor-parallel-size-other=4"], names)).to.equal(undefined);
+        // argparse expands a unique abbreviation (issue 16): -t is -tp, --tensor is --tensor-parallel-size.
+        expect(findFlag(["-t", "2"], names)).to.deep.equal({ flag: "-t", expands: "-tp", raw: "2", value: 2 });
+        expect(findFlag(["--tensor=2"], names)).to.deep.equal({ flag: "--tensor", expands: "--tensor-parallel-size", raw: "2", value: 2 });
         expect(findFlag(["--tensor-parallel-size=two"], names)).to.deep.include({ raw: "two", value: undefined });
         expect(findFlag(["--tensor-parallel-size"], names)).to.deep.include({ raw: "", value: undefined });
     });

@@ -200,8 +200,10 @@ export function commandTokens(command: unknown, args: unknown, env: EnvLookup = 
 
 /** A flag as found on a command line. */
 export interface FlagValue {
-    /** The flag as written, e.g. `-tp` or `--tensor_parallel_size`. */
+    /** The flag as written, e.g. `-tp`, `--tensor_parallel_size` or the abbreviation `-t`. */
     flag: string;
+    /** The option argparse reads it as when written as an abbreviation (`-t` -> `-tp`). */
+    expands?: string;
     /** The value as written (after expansion), e.g. `"2"`. */
     raw: string;
     /** The value when it is a positive integer; undefined otherwise. */
@@ -216,23 +218,84 @@ function flagName(token: string): string {
 }
 
 /**
- * Finds `--name=V`, `--name V` (two tokens) or an alias like `-tp V`. The last occurrence
- * wins, as with argparse. Undefined when the flag is absent.
+ * vLLM 0.11's option strings that start like a parallelism flag (vllm/engine/arg_utils.py,
+ * EngineArgs.add_cli_args, parallel group). Enough to tell which abbreviation of a parallelism
+ * flag is unique and which is ambiguous; not every vLLM option.
+ */
+export const VLLM_PARALLEL_OPTIONS: readonly string[] = [
+    "--tensor-parallel-size", "-tp", "--pipeline-parallel-size", "-pp",
+    "--data-parallel-size", "-dp", "--data-parallel-size-local", "-dpl", "--data-parallel-rank", "-dpn",
+    "--data-parallel-start-rank", "-dpr", "--data-parallel-address", "-dpa", "--data-parallel-rpc-port", "-dpp",
+    "--data-parallel-backend", "-dpb", "--data-parallel-hybrid-lb", "-dph", "--data-parallel-external-lb", "-dpe",
+    "--decode-context-parallel-size", "-dcp", "--nnodes",
+];
+
+/** How argparse reads an option name: as one option, or not at all because several match. */
+export type OptionMatch = { option: string } | { ambiguous: string[] };
+
+/**
+ * The option argparse resolves `name` (no `=value`, `_` already turned into `-`) to, among
+ * `options`. argparse (`_parse_optional`, allow_abbrev on, which vLLM's FlexibleArgumentParser
+ * keeps) takes an exact match, else the one option that starts with the name, and exits with
+ * "ambiguous option" when several do; `-t` is `-tp` the way `--tensor` is `--tensor-parallel-size`.
+ * A `--x` of one letter is ambiguous in vLLM whatever this list says (`--t`: --task, --tokenizer,
+ * ...). `-t=2` is `-tp 2` too on Python >= 3.12 (older argparse exits on it as unrecognized).
+ * Undefined when nothing in `options` matches.
+ */
+export function resolveOption(name: string, options: readonly string[] = VLLM_PARALLEL_OPTIONS): OptionMatch | undefined {
+    if (options.includes(name)) return { option: name };
+    if (name.length < 2 || !name.startsWith("-") || name === "--") return undefined;
+    const candidates = options.filter(o => o.startsWith(name));
+    if (candidates.length === 0) return undefined;
+    if (name.startsWith("--") && name.length <= 3) return { ambiguous: [...candidates, `every other vLLM option starting with ${name}`] };
+    if (candidates.length > 1) return { ambiguous: candidates };
+    return { option: candidates[0] };
+}
+
+/** The option among `names` a token sets, exactly or as an abbreviation; undefined when none. */
+function matchedName(token: string, names: readonly string[]): string | undefined {
+    if (!token.startsWith("-")) return undefined;
+    const name = flagName(token);
+    if (names.includes(name)) return name;
+    const match = resolveOption(name);
+    return match && "option" in match && names.includes(match.option) ? match.option : undefined;
+}
+
+/**
+ * Finds `--name=V`, `--name V` (two tokens), an alias like `-tp V` or an abbreviation argparse
+ * expands (`--tensor V`, `-t V`). The last occurrence wins, as with argparse. Undefined when the
+ * flag is absent.
  */
 export function findFlag(tokens: readonly string[], names: readonly string[]): FlagValue | undefined {
     let found: FlagValue | undefined;
     for (let i = 0; i < tokens.length; i++) {
         const t = tokens[i];
-        if (!t.startsWith("-") || !names.includes(flagName(t))) {
+        const option = matchedName(t, names);
+        if (option === undefined) {
             continue;
         }
         const eq = t.indexOf("=");
         const raw = eq >= 0 ? t.slice(eq + 1) : tokens[i + 1] ?? "";
         if (eq < 0) i++;
         const value = /^\s*\d+\s*$/.test(raw) && Number(raw) > 0 ? Number(raw) : undefined;
-        found = { flag: t.split("=", 1)[0], raw, value };
+        const flag = t.split("=", 1)[0];
+        found = names.includes(flagName(t)) ? { flag, raw, value } : { flag, expands: option, raw, value };
     }
     return found;
+}
+
+/**
+ * Abbreviations argparse refuses as ambiguous among the parallelism options (`-d`: -dp, -dpl,
+ * ...; `--data-parallel-s`): vLLM prints "ambiguous option" and exits at start-up.
+ */
+export function ambiguousParallelFlags(tokens: readonly string[]): Array<{ flag: string; candidates: string[] }> {
+    const out: Array<{ flag: string; candidates: string[] }> = [];
+    for (const t of tokens) {
+        if (!t.startsWith("-")) continue;
+        const match = resolveOption(flagName(t));
+        if (match && "ambiguous" in match) out.push({ flag: t.split("=", 1)[0], candidates: match.ambiguous });
+    }
+    return out;
 }
 
 /** vLLM's parallelism flags and their aliases (vllm/engine/arg_utils.py). */
@@ -272,6 +335,8 @@ export interface Parallelism {
     flags: FlagValue[];
     /** Flags whose value is not a positive integer (e.g. an unresolved `$(TP)`). */
     invalid: FlagValue[];
+    /** Abbreviations argparse refuses as ambiguous: the server never starts. */
+    ambiguous: Array<{ flag: string; candidates: string[] }>;
 }
 
 /** Reads the parallelism flags from a vLLM server's arguments; absent flags mean 1. */
@@ -306,6 +371,7 @@ export function vllmParallelism(tokens: readonly string[]): Parallelism {
         nnodes,
         flags,
         invalid,
+        ambiguous: ambiguousParallelFlags(tokens),
     };
 }
 
@@ -322,4 +388,10 @@ export function vllmTensorParallelSize(args: readonly string[]): number | undefi
 /** Every parallelism flag (tensor, pipeline, data) that a list of arguments sets, as written. */
 export function parallelismFlagsIn(args: readonly string[]): string[] {
     return vllmParallelism(commandTokens(args, [])).flags.map(f => f.flag);
+}
+
+/** The parallelism flags a list of arguments sets (with what an abbreviation expands to), and the ambiguous ones. */
+export function parallelismFlagDetails(args: readonly string[]): Pick<Parallelism, "flags" | "ambiguous"> {
+    const p = vllmParallelism(commandTokens(args, []));
+    return { flags: p.flags, ambiguous: p.ambiguous };
 }
