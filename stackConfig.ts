@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { shown } from "./components/checks";
 
 /** Whether the stack holds a key encrypted: in @pulumi/pulumi's runtime/config.js, not in its typings. */
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -18,8 +19,11 @@ interface Declaration {
     secret?: boolean;
 }
 
-/** Thrown when a value cannot be read as its declared type; lists every such key. */
-export class StackConfigError extends Error {
+/**
+ * Thrown when a value cannot be read as its declared type; lists every such key. A RunError, so
+ * the engine prints the message without a stack trace.
+ */
+export class StackConfigError extends pulumi.RunError {
     constructor(readonly problems: string[]) {
         super(`invalid stack config (fix these keys):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
         this.name = "StackConfigError";
@@ -39,22 +43,49 @@ function read(config: pulumi.Config, key: string, d: Declaration): unknown {
         }
         return config.requireSecret(key);
     }
+    // Parsed here rather than by Config.getBoolean/getObject/getNumber, whose errors repeat the
+    // whole value (a megabyte, or a secret pasted under the wrong key) and whose getNumber is loose.
+    const raw = config.get(key);
+    if (raw === undefined) return undefined;
     switch (d.type) {
         case "string":
-            return config.get(key);
+            return raw;
         case "boolean":
-            return config.getBoolean(key);
+            if (raw !== "true" && raw !== "false") throw new Error(`${key}: must be true or false, got ${shown(raw)}`);
+            return raw === "true";
         case "object":
         case "array": {
-            const v = config.getObject<unknown>(key);
-            if (Array.isArray(v) !== (d.type === "array")) {
-                throw new Error(`${key}: must be ${d.type === "array" ? "a list" : "a map"}, got ${JSON.stringify(v)}`);
+            const want = d.type === "array" ? "a list" : "a map";
+            let v: unknown;
+            try {
+                v = JSON.parse(raw);
+            } catch {
+                throw new Error(`${key}: must be ${want} (JSON in the stack file's string form), got ${shown(raw)}`);
+            }
+            if (Array.isArray(v) !== (d.type === "array") || typeof v !== "object" || v === null) {
+                throw new Error(`${key}: must be ${want}, got ${shown(v)}`);
             }
             return v;
         }
         default: // integer, or a number with a fraction (no type): the component checks which
-            return config.getNumber(key);
+            return strictNumber(key, raw);
     }
+}
+
+/** A decimal number as YAML and JSON write one: no `1/2`, `1,5`, `0x10`, `Infinity` or trailing text. */
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The number a config string holds. Pulumi's getNumber uses parseFloat, which reads `1/2` and `1,5`
+ * as 1 and `12abc` as 12; here the whole value must be a number.
+ */
+export function strictNumber(key: string, raw: string | undefined): number | undefined {
+    if (raw === undefined) return undefined;
+    const text = raw.trim();
+    if (text.length > 64 || !NUMBER.test(text)) {
+        throw new Error(`${key}: must be a number, got ${shown(raw)}`);
+    }
+    return Number(text);
 }
 
 /** Every set config key of this project, keyed by name without the project prefix. */
@@ -62,8 +93,11 @@ export function readStackConfig(projectDir: string): Record<string, unknown> {
     const config = new pulumi.Config();
     const decls = declarations(projectDir);
     const prefix = `${config.name}:`;
+    // "" is unset: the declared default of optional keys (Pulumi.yaml), and how `pulumi config set
+    // key ""` clears one. Except an encrypted "": someone set an empty secret on purpose, and an empty
+    // API key means "no authentication", so the component must see it and refuse it.
     const set = Object.entries(pulumi.runtime.allConfig())
-        .filter(([k, v]) => k.startsWith(prefix) && v !== "")
+        .filter(([k, v]) => k.startsWith(prefix) && (v !== "" || (decls[k.slice(prefix.length)]?.secret === true && isConfigSecret(k))))
         .map(([k]) => k.slice(prefix.length));
     const values: Record<string, unknown> = {};
     const problems: string[] = [];

@@ -52,6 +52,14 @@ describe("configuration: one source (components/args.ts)", function () {
         }
     });
 
+    it("describes an arg whose TSDoc has an inline {@link} in words, not \"[object Object]\" (issue 16)", () => {
+        for (const k of schema) {
+            expect(k.description, k.name).to.not.contain("[object Object]");
+        }
+        expect(schema.find((k) => k.name === "runbookBaseUrl")?.description).to.equal(
+            "Base URL of the runbook; each alert's `runbook_url` is `<base>#<alert name in lower case>`, matching the alert headings of the README's SLO section.");
+    });
+
     it("cuts TSDoc to its first sentence, keeping abbreviations", () => {
         expect(firstSentence("Node selector, e.g. `{a: b}`. Default none.")).to.equal("Node selector, e.g. `{a: b}`.");
         expect(firstSentence("Fraction in (0, 1] (`--x`).\n Default 0.9.")).to.equal("Fraction in (0, 1] (`--x`).");
@@ -110,6 +118,29 @@ describe("configuration: one source (components/args.ts)", function () {
             expect(text).to.contain(key);
         }
         expect(text).to.contain("pulumi config set --secret apiKey").and.not.contain("unencrypted-k3y");
+    });
+
+    it("reads numbers strictly: \"1/2\", \"1,5\", \"12abc\", \"0x10\" and \"Infinity\" are errors naming the key, not 1 or 12", async () => {
+        for (const bad of ["1/2", "1,5", "12abc", "0x10", "Infinity", "", "1e", ". 5"]) {
+            const error = await runWithMocks(() => readStackConfig(REPO_ROOT), { model: "m", queueTarget: bad || " " }).then(() => undefined, (e) => e);
+            expect(error, bad).to.be.instanceOf(StackConfigError);
+            expect(error.problems).to.deep.equal([`queueTarget: must be a number, got ${JSON.stringify(bad || " ")}`]);
+        }
+        const { result } = await runWithMocks(() => readStackConfig(REPO_ROOT), { model: "m", queueTarget: "2.5", maxReplicas: "1e1", minReplicas: "-3" });
+        expect(result).to.deep.equal({ model: "m", queueTarget: 2.5, maxReplicas: 10, minReplicas: -3 });
+    });
+
+    it("cuts a long bad value in the message and never prints a stack trace (a Pulumi RunError)", async () => {
+        const error = await runWithMocks(() => readStackConfig(REPO_ROOT), { model: "m", createNamespace: "y".repeat(1 << 20) }).then(() => undefined, (e) => e);
+        expect(pulumi.RunError.isInstance(error)).to.equal(true);
+        expect(error.problems).to.deep.equal([`createNamespace: must be true or false, got "${"y".repeat(64)}"… (${1 << 20} chars)`]);
+    });
+
+    it("keeps an encrypted \"\" secret (set on purpose), so the component refuses it instead of running without a key", async () => {
+        const { result } = await runWithMocks(() => readStackConfig(REPO_ROOT), { model: "m", apiKey: "" }, ["apiKey"]);
+        expect(Object.keys(result)).to.deep.equal(["model", "apiKey"]);
+        expect(await pulumi.isSecret(result.apiKey as pulumi.Output<string>)).to.equal(true);
+        expect(await valueOf(result.apiKey as pulumi.Output<string>)).to.equal("");
     });
 
     it("passes undeclared keys on, so the component names the typo", async () => {
