@@ -14,7 +14,9 @@
  * so this runs when docs are regenerated and in tests, never in `pulumi up`.
  */
 import { Analyzer } from "@pulumi/pulumi/provider/experimental/analyzer";
+import * as fs from "fs";
 import * as path from "path";
+import * as ts from "typescript";
 // components/index, not ../components: its package.json main names the compiled bin/ (absent in a checkout).
 import { DEFAULTS, validateArgs, VllmServiceArgsError } from "../components/index";
 import { SLO_DEFAULTS } from "../components/slo/settings";
@@ -52,8 +54,33 @@ export function firstSentence(doc: string): string {
     return m ? m[1] : text;
 }
 
-function docText(d: AnalyzedProperty["description"]): string {
-    return Array.isArray(d) ? d.map((part) => part.text).join("") : d ?? "";
+function docText(name: string, d: AnalyzedProperty["description"]): string {
+    const text = Array.isArray(d) ? d.map((part) => part.text).join("") : d ?? "";
+    // The analyzer stringifies the display parts of a TSDoc with an inline tag ({@link X}) as
+    // "[object Object],[object Object],..."; read that arg's TSDoc from the source instead.
+    return text.includes("[object Object]") ? sourceDocs().get(name) ?? "" : text;
+}
+
+let docs: Map<string, string> | undefined;
+
+/** The TSDoc of every property of an `...Args` interface under components/, `{@link X}` written as X. */
+function sourceDocs(): Map<string, string> {
+    if (docs) return docs;
+    docs = new Map();
+    const dir = path.join(REPO_ROOT, "components");
+    const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts") && !f.includes("node_modules"));
+    for (const file of files) {
+        const source = ts.createSourceFile(file, fs.readFileSync(path.join(dir, file), "utf8"), ts.ScriptTarget.Latest, true);
+        source.forEachChild((node) => {
+            if (!ts.isInterfaceDeclaration(node) || !node.name.text.endsWith("Args")) return;
+            for (const member of node.members) {
+                if (!ts.isPropertySignature(member) || !ts.isIdentifier(member.name)) continue;
+                const comment = ts.getJSDocCommentsAndTags(member).filter(ts.isJSDoc).map((d) => ts.getTextOfJSDocComment(d.comment) ?? "").join(" ");
+                docs!.set(member.name.text, comment.replace(/\{@link\s+([^}\s|]+)[^}]*\}/g, "$1"));
+            }
+        });
+    }
+    return docs;
 }
 
 /** Problems validateArgs reports for `key` when it is set to `value` (the required args filled in). */
@@ -121,7 +148,7 @@ export function deriveConfigSchema(): ConfigKey[] {
             secret: p.plain !== true,
             required: p.optional !== true,
             ...(def !== undefined ? { default: def } : {}),
-            description: firstSentence(docText(p.description)),
+            description: firstSentence(docText(name, p.description)),
         };
     });
     return cached;
