@@ -5,27 +5,13 @@
  * (app containers only) with, per factor (tp, pp, dp, dpl, nn), `<f>Flag` (as written, '' when
  * absent), `<f>Raw` (its value as written) and `<f>N` (1 when absent, 0 when not a positive integer).
  */
-import { PARALLEL_FLAGS } from "@vllm-pulumi/kube-parser";
-import { TP_DEFAULT_DESCRIPTION } from "../../packages/kube-parser/src/ruleText";
+import { AMBIGUOUS_ABBREVIATION_TAIL, TP_DEFAULT_DESCRIPTION } from "../../packages/kube-parser/src/ruleText";
+import { ambiguousAbbreviations, FACTOR_OPTIONS, spellingsOf } from "./flagSpellings";
 import { CelVariable, stage, str, strList } from "./lang";
-import { PROC_FIELDS } from "./workload";
+import { PROC_FIELDS, SHELL_OPERATORS } from "./workload";
 
-/** The spellings argparse reads as each factor's option. */
-export interface FlagSpellings {
-    tp: readonly string[];
-    pp: readonly string[];
-    dp: readonly string[];
-    dpl: readonly string[];
-    nn: readonly string[];
-}
-
-export const EXACT_SPELLINGS: FlagSpellings = {
-    tp: PARALLEL_FLAGS.tensor,
-    pp: PARALLEL_FLAGS.pipeline,
-    dp: PARALLEL_FLAGS.data,
-    dpl: PARALLEL_FLAGS.dataLocal,
-    nn: ["--nnodes"],
-};
+/** A CEL map literal of strings. */
+const strMap = (m: Record<string, string>) => `{${Object.entries(m).map(([k, v]) => `${str(k)}: ${str(v)}`).join(", ")}}`;
 
 const FACTORS = ["tp", "pp", "dp", "dpl", "nn"] as const;
 
@@ -56,15 +42,19 @@ const podAccelerators = (spec: string) =>
 
 const FLAG_FIELDS = FACTORS.flatMap(f => [`${f}Flag`, `${f}Raw`, `${f}N`]);
 
-export function parallelVariables(spellings: FlagSpellings = EXACT_SPELLINGS): CelVariable[] {
+export function parallelVariables(): CelVariable[] {
+    const spell = Object.fromEntries(FACTORS.map(f => [f, spellingsOf(FACTOR_OPTIONS[f])]));
+    const expands = strMap(Object.assign({}, ...FACTORS.map(f => spell[f].expands)));
+    const described = (f: string) => `x.${f}Flag + ' ' + x.${f}Raw + (${canonical(`x.${f}Flag`)} in ${expands} ? ' (argparse reads ' + x.${f}Flag + ' as ' + ${expands}[${canonical(`x.${f}Flag`)}] + ')' : '')`;
+    const ambiguous = strMap(ambiguousAbbreviations());
     const base = [...PROC_FIELDS];
-    const indexes = Object.fromEntries(FACTORS.map(f => [`${f}I`, lastIndex(spellings[f])]));
+    const indexes = Object.fromEntries(FACTORS.map(f => [`${f}I`, lastIndex(spell[f].spellings)]));
     const raws = Object.fromEntries(FACTORS.flatMap(f => [[`${f}Raw`, rawAt(f)], [`${f}Flag`, `x.${f}I < 0 ? '' : x.args[x.${f}I].split('=')[0]`]]));
     const withIndexes = [...base, "args", ...FACTORS.map(f => `${f}I`)];
     return [
         {
             name: "servers",
-            expression: `variables.procs.filter(x, x.list == 'containers' && x.start >= 0).map(x, {${base.map(k => `${str(k)}: x.${k}`).join(", ")}, 'args': x.tokens.slice(x.start, x.tokens.size())})`,
+            expression: `variables.procs.filter(x, x.list == 'containers' && x.start >= 0).map(x, {${base.map(k => `${str(k)}: x.${k}`).join(", ")}, 'args': x.tokens.slice(x.start, ([x.tokens.size()] + lists.range(x.tokens.size()).filter(i, i >= x.start && x.tokens[i] in ${strList(SHELL_OPERATORS)})).min())})`,
         },
         stage("flagIndexes", "servers", [...base, "args"], indexes),
         stage("flagValues", "flagIndexes", withIndexes, raws),
@@ -73,9 +63,12 @@ export function parallelVariables(spellings: FlagSpellings = EXACT_SPELLINGS): C
             // Data-parallel ranks on this pod: --data-parallel-size-local, else --data-parallel-size.
             localN: "x.dplFlag != '' ? x.dplN : x.dpN",
             desc:
-                `[[x.tpFlag, x.tpRaw], [x.ppFlag, x.ppRaw], [x.dpFlag, x.dpRaw], [x.dplFlag, x.dplRaw]].filter(f, f[0] != '').size() == 0 ? ` +
-                `${str(TP_DEFAULT_DESCRIPTION)} : ` +
-                `[[x.tpFlag, x.tpRaw], [x.ppFlag, x.ppRaw], [x.dpFlag, x.dpRaw], [x.dplFlag, x.dplRaw]].filter(f, f[0] != '').map(f, f[0] + ' ' + f[1]).join(' x ')`,
+                `[x.tpFlag, x.ppFlag, x.dpFlag, x.dplFlag].all(f, f == '') ? ${str(TP_DEFAULT_DESCRIPTION)} : ` +
+                `[${["tp", "pp", "dp", "dpl"].map(f => `x.${f}Flag == '' ? '' : ${described(f)}`).join(", ")}].filter(d, d != '').join(' x ')`,
+            // Abbreviations argparse refuses: vLLM exits at start-up (ambiguousParallelFlags).
+            ambiguous:
+                `x.args.filter(t, t.startsWith('-') && ${canonical("t")} in ${ambiguous}).map(t, x.label + ': "' + t.split('=')[0] + '" is an ambiguous abbreviation (it could be ' + ` +
+                `${ambiguous}[${canonical("t")}] + '): ' + ${str(AMBIGUOUS_ABBREVIATION_TAIL)})`,
             resource: accelerators("x.c"),
             headless: "'--headless' in x.args",
         }),
@@ -83,7 +76,7 @@ export function parallelVariables(spellings: FlagSpellings = EXACT_SPELLINGS): C
 }
 
 /** `variables.needs` item fields, for stages after it. */
-export const NEEDS_FIELDS = [...PROC_FIELDS, "args", ...FLAG_FIELDS, "localN", "desc", "resource", "headless"];
+export const NEEDS_FIELDS = [...PROC_FIELDS, "args", ...FLAG_FIELDS, "localN", "desc", "ambiguous", "resource", "headless"];
 
 /** The object's LeaderWorkerSet group size when it is one with more than one pod, else 1. */
 export const GROUP_SIZE = "object.kind == 'LeaderWorkerSet' ? int(object.?spec.?leaderWorkerTemplate.?size.orValue(1)) : 1";

@@ -59,10 +59,10 @@ export function tpVariables(): CelVariable[] {
             world: "x.tpN > 0 && x.ppN > 0 && x.dpN > 0 ? x.tpN * x.ppN * x.dpN : 0",
             local: "x.tpN > 0 && x.ppN > 0 && x.localN > 0 ? x.tpN * x.ppN * x.localN : 0",
         }),
-        stage("verdicts", "worlds", ["label", "c", "image", "repo", "tag", "tokens", "desc", "resource", "world"], {
+        stage("verdicts", "worlds", ["label", "c", "image", "repo", "tag", "tokens", "desc", "ambiguous", "resource", "world"], {
             need: firstOf([[multiNode, "x.world == 0 ? 0 : x.world % x.nnN == 0 ? x.world / x.nnN : x.world"]], "x.local"),
             group: `!(${multiNode}) && variables.groupSize > 1 && !x.headless && x.dplFlag == ''`,
         }),
-        { name: "tpProblems", expression: `variables.verdicts.map(x, x.group ? (${GROUP}) : (${LOCAL})).filter(m, m != '')` },
+        { name: "tpProblems", expression: `variables.verdicts.map(x, x.ambiguous + [x.group ? (${GROUP}) : (${LOCAL})]).flatten().filter(m, m != '')` },
     ];
 }

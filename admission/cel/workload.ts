@@ -11,10 +11,11 @@
  *   vllmImage, tokens (command ++ args with `$(VAR)` from literal env), start (where the
  *   server's own arguments begin, -1 when the container runs no vLLM server)
  *
- * What CEL does not do here (the pack does): `sh -c "vllm serve ..."` scripts are one token, not
- * split into words; `$$` escapes; more than one distinct `$(VAR)` in one token (the first is expanded).
+ * What CEL does not do here (the pack does): `$VAR` expansion and exact quoting inside `sh -c`
+ * scripts (they are split on blanks, quotes dropped); `$$` escapes; more than one distinct `$(VAR)`
+ * in one token (the first is expanded).
  */
-import { CelVariable, firstOf, stage, str } from "./lang";
+import { CelVariable, firstOf, stage, str, strList } from "./lang";
 
 /** Where each kind keeps its pod template(s), with the LeaderWorkerSet's leader/worker roles. */
 const POD_SPECS = firstOf(
@@ -64,6 +65,24 @@ const INVOCATION_AT =
     "i + 1 < x.tokens.size() && ((x.tokens[i].substring(x.tokens[i].lastIndexOf('/') + 1) == 'vllm' && x.tokens[i + 1] == 'serve') || " +
     "(x.tokens[i] == '-m' && x.tokens[i + 1].startsWith('vllm.entrypoints.')))";
 
+/** Shells whose `-c SCRIPT` (any option cluster with c: `-c`, `-lc`, `-ec`) runs the script. */
+const SHELLS = ["sh", "bash", "dash", "ash", "zsh", "ksh"];
+const SHELL_AT =
+    `i + 2 < x.argv.size() && x.argv[i].substring(x.argv[i].lastIndexOf('/') + 1) in ${strList(SHELLS)} && x.argv[i + 1].matches('^-[A-Za-z]*c[A-Za-z]*$')`;
+const SHELL_INDEX = `lists.range(x.argv.size()).filter(i, ${SHELL_AT})[0]`;
+
+/**
+ * The words of a shell script, roughly: quotes dropped, line continuations joined, a newline ends
+ * a command (a `;` word). Unlike the pack's shellWords, no `$VAR` expansion, and an operator
+ * written without spaces (`a;b`) stays in its word.
+ */
+function scriptWords(script: string): string {
+    return `${script}.replace('\\\\\\n', ' ').replace('\\n', ' ; ').replace('"', '').replace("'", '').replace('\\t', ' ').split(' ').filter(w, w != '')`;
+}
+
+/** Tokens that end one shell command; the server's arguments stop there (SHELL_OPERATORS in flags.ts). */
+export const SHELL_OPERATORS = [";", "&&", "||", "|", "&", "(", ")", ";;", "|&"];
+
 export const WORKLOAD_VARIABLES: CelVariable[] = [
     { name: "podSpecs", expression: POD_SPECS },
     { name: "containers", expression: CONTAINERS },
@@ -78,9 +97,12 @@ export const WORKLOAD_VARIABLES: CelVariable[] = [
             "x.repo.lowerAscii().split('/')[x.repo.split('/').size() - 1] == 'vllm' || " +
             "x.repo.lowerAscii().split('/')[x.repo.split('/').size() - 1].matches('^vllm-(openai|cpu)(-[a-z0-9]+)*$') || " +
             "(x.hub && x.repo.split('/').size() == 2 && x.repo.lowerAscii().split('/')[0] == 'vllm')",
-        tokens: `(x.c.?command.orValue([]) + x.c.?args.orValue([])).map(t, ${expanded("t")})`,
+        argv: `(x.c.?command.orValue([]) + x.c.?args.orValue([])).map(t, ${expanded("t")})`,
     }),
-    stage("procs", "tokenized", ["label", "list", "c", "pod", "image", "repo", "tag", "vllmImage", "tokens"], {
+    stage("scripted", "tokenized", ["label", "list", "c", "pod", "image", "repo", "tag", "vllmImage"], {
+        tokens: `lists.range(x.argv.size()).exists(i, ${SHELL_AT}) ? x.argv.slice(0, ${SHELL_INDEX}) + ${scriptWords(`x.argv[${SHELL_INDEX} + 2]`)} : x.argv`,
+    }),
+    stage("procs", "scripted", ["label", "list", "c", "pod", "image", "repo", "tag", "vllmImage", "tokens"], {
         start:
             `lists.range(x.tokens.size()).exists(i, ${INVOCATION_AT}) ? lists.range(x.tokens.size()).filter(i, ${INVOCATION_AT})[0] + 2 : ` +
             "(x.c.?command.orValue([]).size() == 0 && x.vllmImage ? 0 : -1)",

@@ -49,3 +49,5 @@ export const TP_GPU_BUILD_NO_GPU = "is vLLM's GPU build, which stops at start-up
 /** vllm-tp-matches-gpus: the fix for a LeaderWorkerSet whose group has the wrong number of GPUs. */
 export const TP_GROUP_FIX =
     "Make size x GPUs per pod equal tensor-parallel x pipeline-parallel size (e.g. --pipeline-parallel-size = size, --tensor-parallel-size = GPUs per pod).";
+/** vllm-tp-matches-gpus: the end of the message about an ambiguous flag abbreviation (`-d`). */
+export const AMBIGUOUS_ABBREVIATION_TAIL = "argparse refuses it and vLLM exits at start-up. Write the flag in full.";

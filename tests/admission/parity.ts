@@ -1,0 +1,90 @@
+/**
+ * The two verdicts the parity test compares, per object and rule: check-manifests' (the pack's
+ * policies run in-process on the fixture's objects, as the CLI runs them) and admission's (the
+ * policies' messages as the API server returned them). Plus the explicit list of what CEL cannot
+ * see, each with its reason.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { PolicyPackConfig } from "@pulumi/policy";
+import { kubeObject, objectRef } from "@vllm-pulumi/kube-parser";
+import { EnforcementLevel, RULE_IDS, RuleId } from "../../admission";
+import { policies } from "../../policy/policies";
+import { PolicyInput, runPolicies } from "../../policy/runPolicies";
+import { readManifestFile } from "../../scripts/check-manifests/read";
+import { PolicyMessage } from "./dryRun";
+
+export type Verdict = "deny" | "warn" | "allow";
+export const FIXTURES_DIR = path.join(__dirname, "..", "fixtures");
+
+export interface ObjectCase {
+    /** Fixture file name, or the name of a case built in the test. */
+    source: string;
+    /** `Kind/namespace/name`. */
+    ref: string;
+    input: PolicyInput;
+}
+
+/** Every object of every fixture file; files that are not Kubernetes objects are returned apart. */
+export function fixtureCases(): { cases: ObjectCase[]; unreadable: Array<{ source: string; error: string }> } {
+    const cases: ObjectCase[] = [];
+    const unreadable: Array<{ source: string; error: string }> = [];
+    for (const file of fs.readdirSync(FIXTURES_DIR).filter(f => /\.ya?ml$/.test(f)).sort()) {
+        const r = readManifestFile(path.join(FIXTURES_DIR, file));
+        if (r.error) unreadable.push({ source: file, error: r.error });
+        for (const input of r.resources) cases.push({ source: file, ref: objectRef(kubeObject(input.type, input.props)!, input.name), input });
+    }
+    return { cases, unreadable };
+}
+
+/** A case built from an object in the test (apiVersion/kind/metadata set). */
+export function objectCase(source: string, body: Record<string, any>): ObjectCase {
+    const [group, version] = body.apiVersion.includes("/") ? body.apiVersion.split("/") : ["core", body.apiVersion];
+    const input = { type: `kubernetes:${group}/${version}:${body.kind}`, name: body.metadata.name, props: body };
+    return { source, ref: objectRef(kubeObject(input.type, body)!, input.name), input };
+}
+
+export interface RuleVerdict {
+    verdict: Verdict;
+    messages: string[];
+}
+export type Verdicts = Record<RuleId, RuleVerdict>;
+
+const levelVerdict = (level: string): Verdict => (level === "mandatory" ? "deny" : level === "advisory" ? "warn" : "allow");
+
+/** check-manifests' verdicts for one object under a pack config (only the admission rules). */
+export async function packVerdicts(c: ObjectCase, config: PolicyPackConfig): Promise<Verdicts> {
+    const rules = policies.filter(p => (RULE_IDS as readonly string[]).includes(p.name));
+    const violations = await runPolicies(rules, [c.input], config, { manifests: true });
+    return Object.fromEntries(
+        RULE_IDS.map(id => {
+            const mine = violations.filter(v => v.policy === id);
+            return [id, { verdict: mine.length ? levelVerdict(mine[0].enforcementLevel) : "allow", messages: mine.map(v => v.message) }];
+        }),
+    ) as Verdicts;
+}
+
+/** Admission's verdicts from every policy's message (bindings all Warn), at the levels the bindings would have. */
+export function admissionVerdicts(flagged: PolicyMessage[], levels: Record<RuleId, EnforcementLevel>): Verdicts {
+    return Object.fromEntries(
+        RULE_IDS.map(id => {
+            const mine = flagged.filter(w => w.policy === id);
+            return [id, { verdict: mine.length ? levelVerdict(levels[id]) : "allow", messages: mine.map(w => w.message) }];
+        }),
+    ) as Verdicts;
+}
+
+/**
+ * The pack's messages as one admission message: joined by a space, without the ones about
+ * requests — the API server itself refuses a GPU request that differs from the limit (or a
+ * request without a limit) before admission, so the policy only words the limit.
+ */
+export function expectedAdmissionMessage(packMessages: string[]): string {
+    return packMessages.filter(m => !/ but requests "[^"]+" is /.test(m)).join(" ");
+}
+
+/**
+ * Where admission and check-manifests are allowed to differ, and why: what one CEL policy
+ * cannot see. Each entry must still differ (a stale entry fails the test).
+ */
+export const CEL_CANNOT_SEE: ReadonlyArray<{ source: string; rule: RuleId | "*"; reason: string }> = [];
