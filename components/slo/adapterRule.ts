@@ -4,7 +4,7 @@
  * the recipe's most common failure mode. Pure: returns plain objects and YAML text.
  */
 import { AdapterTiming } from "@vllm-pulumi/kube-parser";
-import { SloTarget } from "./prometheusRule";
+import { SloTarget } from "./target";
 import { ResolvedSlo } from "./settings";
 import { VLLM } from "./vllmMetrics";
 
