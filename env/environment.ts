@@ -3,19 +3,29 @@
  * plane, kwok's GPU nodes, the pod runner with its simulators and the monitoring stack
  * (env/inside.ts), plus relays so that `kubectl` with the printed KUBECONFIG and the printed
  * Prometheus URL work from the user's shell. The demo, the bench and the tests share it.
+ *
+ * Every process is a Component recorded in ONE state file, `<stateDir>/environment.json`, in start
+ * order: the namespace holder, the control plane, the pod runner, monitoring, the relays, later
+ * the adapter. Stopping is the reverse of that list, whoever started what; so is the rollback of
+ * a failed start.
  */
-import { execFileSync } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { AdapterTiming } from "@vllm-pulumi/kube-parser";
-import { ensureClusterToolchain, findBinaries, stopCluster } from "../scripts/local-cluster";
-import { REPO_ROOT } from "../scripts/toolchain";
 import { ensureSimBuilt } from "../sim/build";
-import { InsideState, TS_NODE, insideStatePath, startTsDaemon } from "./inside";
+import { ensureClusterToolchain, findBinaries } from "./cluster";
+import { Startup, recordedStatus, stopComponents } from "./components";
+import { ADAPTER_NAME, INSIDE_FACTS, InsideState, environmentStateFile } from "./inside";
+import { isLegacyEnvironment, stopLegacyEnvironment } from "./legacyState";
 import { ensureMonitoringToolchain } from "./monitoring";
-import { NetworkNamespace, createNetns, deleteNetns, nsCommand } from "./netns";
-import { ProcessRecord, freePort, isRunning, stopProcess, waitUntil } from "./process";
+import { NetworkNamespace, createNetns, nsCommand } from "./netns";
+import { freePorts } from "./ports";
+import { waitUntil } from "./process";
+import { REPO_ROOT } from "./repo";
+import { StateFile } from "./stateFile";
+import { TS_NODE, tsDaemon } from "./tsDaemon";
 
 /** kwok hands pod IPs out of this range; routed to `lo` inside the namespace. */
 export const POD_CIDR = "10.244.0.0/16";
@@ -25,13 +35,14 @@ export const SERVICE_HOST_CIDR = "10.250.0.0/24";
 /** Where the environment keeps its state; `VLLM_PULUMI_ENV_DIR` moves it (the demo-path test's own environment). */
 export const DEFAULT_ENV_DIR = path.resolve(process.env.VLLM_PULUMI_ENV_DIR ?? path.join(REPO_ROOT, ".cache", "env"));
 
+const ENVIRONMENT_FACTS = "environment";
+
+/** What the host side records (the processes are in the same file's process list). */
 export interface EnvironmentState {
-    version: 1;
     stateDir: string;
-    netns: NetworkNamespace;
+    netns: Pick<NetworkNamespace, "path" | "localRanges">;
     /** Host-side kubeconfig (server = the host relay). */
     kubeconfig: string;
-    hostRelay: ProcessRecord;
     /** The kubectl matching the API server. */
     kubectl: string;
     /** Toolchain bin dirs (control plane, monitoring). */
@@ -53,6 +64,12 @@ export interface Environment extends EnvironmentState {
     configureAdapter(rulesYaml: string, timing: AdapterTiming): void;
     /** The running prometheus-adapter's command-line arguments (for `npm run doctor`), if one was configured. */
     adapterArgs(): string[] | undefined;
+    /** Recorded processes by name, in start order, and whether each runs. */
+    processes(): { name: string; pid: number; running: boolean; logFile: string }[];
+    /** Stops a recorded process (a fault); it stays recorded, so restartProcess brings it back. */
+    stopProcess(name: string): Promise<void>;
+    /** Starts a recorded process again the same way (stopping it first if it runs) and waits until it is ready. */
+    restartProcess(name: string): Promise<void>;
 }
 
 export interface StartEnvironmentOptions {
@@ -62,34 +79,51 @@ export interface StartEnvironmentOptions {
     simDefaults?: Record<string, string>;
 }
 
-function statePath(stateDir: string): string {
-    return path.join(stateDir, "environment.json");
-}
-
 export function readEnvironment(stateDir = DEFAULT_ENV_DIR): Environment | undefined {
-    try {
-        return withHelpers(JSON.parse(fs.readFileSync(statePath(stateDir), "utf8")) as EnvironmentState);
-    } catch {
-        return undefined;
-    }
+    const state = environmentStateFile(path.resolve(stateDir));
+    const facts = state.fact<EnvironmentState>(ENVIRONMENT_FACTS);
+    return facts ? withHelpers(facts, state) : undefined;
 }
 
-function withHelpers(s: EnvironmentState): Environment {
+function withHelpers(s: EnvironmentState, state: StateFile): Environment {
     return {
         ...s,
         env: { KUBECONFIG: s.kubeconfig, PATH: `${path.dirname(s.kubectl)}${path.delimiter}${process.env.PATH ?? ""}` },
         prometheusUrl: `http://127.0.0.1:${s.ports.prometheus}`,
         inNamespace: (cmd, args) => nsCommand(s.netns, cmd, args),
         configureAdapter: (rulesYaml, timing) => configureAdapter(s, rulesYaml, timing),
-        adapterArgs: () => s.inside.adapter?.process.args,
+        adapterArgs: () => state.process(ADAPTER_NAME)?.args,
+        processes: () => recordedStatus(state),
+        stopProcess: async (name) => {
+            if (!state.process(name)) throw new Error(`no process named ${name} in ${state.file}`);
+            await stopComponents(state, { only: [name], keepRecords: true });
+        },
+        restartProcess: (name) => runInsideAsync(s, ["restart", "--state-dir", s.stateDir, "--name", name]),
     };
+}
+
+/** Runs env/inside.ts with these arguments inside the namespace, where the recorded addresses are reachable. */
+function runInside(s: Pick<EnvironmentState, "netns">, args: string[]): void {
+    const [cmd, argv] = nsCommand(s.netns, process.execPath, [...TS_NODE, path.join(REPO_ROOT, "env", "inside.ts"), ...args]);
+    execFileSync(cmd, argv, { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, PATH: process.env.PATH } });
+}
+
+/** The same without blocking this process (a fault test keeps measuring while a process restarts). */
+function runInsideAsync(s: Pick<EnvironmentState, "netns">, args: string[]): Promise<void> {
+    const [cmd, argv] = nsCommand(s.netns, process.execPath, [...TS_NODE, path.join(REPO_ROOT, "env", "inside.ts"), ...args]);
+    return new Promise((resolve, reject) => {
+        const child = spawn(cmd, argv, { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit"] });
+        child.on("error", reject);
+        child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`env/inside.ts ${args.join(" ")} exited with ${code}`))));
+    });
 }
 
 /** Starts the whole environment (stopping one recorded in stateDir first). Needs root for the namespace. */
 export async function startEnvironment(opts: StartEnvironmentOptions = {}): Promise<Environment> {
     const stateDir = path.resolve(opts.stateDir ?? DEFAULT_ENV_DIR);
     const log = opts.log ?? ((m: string) => process.stderr.write(`[env] ${m}\n`));
-    if (fs.existsSync(statePath(stateDir))) {
+    const state = environmentStateFile(stateDir);
+    if (state.exists()) {
         log(`stopping the environment recorded in ${stateDir}`);
         await stopEnvironment({ stateDir, log });
     }
@@ -100,63 +134,56 @@ export async function startEnvironment(opts: StartEnvironmentOptions = {}): Prom
     fs.mkdirSync(path.join(stateDir, "logs"), { recursive: true });
 
     const netns = await createNetns({ logFile: path.join(stateDir, "logs", "netns.log"), localRanges: [POD_CIDR, SERVICE_HOST_CIDR] });
-    let hostRelay: ProcessRecord | undefined;
+    state.add(netns.holder);
     try {
         log("starting the control plane, the pod runner and monitoring inside the namespace");
-        const [cmd, args] = nsCommand(netns, process.execPath, [
-            ...TS_NODE,
-            path.join(REPO_ROOT, "env", "inside.ts"),
+        runInside({ netns }, [
             "up",
-            "--state-dir",
-            stateDir,
-            "--sim-main",
-            simMain,
+            ...["--state-dir", stateDir, "--sim-main", simMain],
             ...binDirs.flatMap((d) => ["--bin-dir", d]),
             ...Object.entries(opts.simDefaults ?? {}).flatMap(([k, v]) => ["--sim-default", `${k}=${v}`]),
         ]);
-        execFileSync(cmd, args, { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, PATH: process.env.PATH } });
-        const inside = JSON.parse(fs.readFileSync(insideStatePath(stateDir), "utf8")) as InsideState;
+        const inside = state.fact<InsideState>(INSIDE_FACTS);
+        if (!inside) throw new Error(`the namespace side recorded nothing in ${state.file}`);
 
-        const [apiPort, promPort] = [await freePort(), await freePort()];
-        hostRelay = startTsDaemon(
-            "relay-host",
-            path.join(REPO_ROOT, "env", "relay.ts"),
-            [
+        const [apiPort, promPort] = await freePorts(2);
+        const hostRelay = tsDaemon({
+            name: "relay-host",
+            file: path.join(REPO_ROOT, "env", "relay.ts"),
+            args: [
                 ...["--map", `tcp:127.0.0.1:${apiPort}=unix:${inside.sockets.apiserver}`],
                 ...["--map", `tcp:127.0.0.1:${promPort}=unix:${inside.sockets.prometheus}`],
             ],
-            path.join(stateDir, "logs", "relay-host.log"),
-        );
+            logFile: path.join(stateDir, "logs", "relay-host.log"),
+            graceMs: 2_000,
+            readiness: { all: [{ tcp: { host: "127.0.0.1", port: apiPort } }, { tcp: { host: "127.0.0.1", port: promPort } }] },
+            readyTimeoutMs: 30_000,
+        });
+        await new Startup(state, log).start(hostRelay);
         const kubeconfig = path.join(stateDir, "kubeconfig");
         writeHostKubeconfig(inside.kubeconfig, kubeconfig, `https://127.0.0.1:${apiPort}`);
-        const ports = { apiserver: apiPort, prometheus: promPort };
-        const state: EnvironmentState = { version: 1, stateDir, netns, kubeconfig, hostRelay, kubectl: bins.kubectl, binDirs, ports, inside };
-        fs.writeFileSync(statePath(stateDir), JSON.stringify(state, null, 2));
+        const facts: EnvironmentState = {
+            stateDir,
+            netns: { path: netns.path, localRanges: netns.localRanges },
+            kubeconfig,
+            kubectl: bins.kubectl,
+            binDirs,
+            ports: { apiserver: apiPort, prometheus: promPort },
+            inside,
+        };
+        state.setFact(ENVIRONMENT_FACTS, facts);
         await waitUntil(
             "the API server through the host relay",
             async () => execFileSync(bins.kubectl, ["--kubeconfig", kubeconfig, "get", "--raw", "/readyz"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim() === "ok",
-            { timeoutMs: 30_000, process: hostRelay },
+            { timeoutMs: 30_000, process: hostRelay.process },
         );
         log(`environment is up; KUBECONFIG=${kubeconfig} PROMETHEUS_URL=http://127.0.0.1:${promPort}`);
-        return withHelpers(state);
+        return withHelpers(facts, state);
     } catch (e) {
         log("start failed; stopping what was started");
-        if (fs.existsSync(statePath(stateDir))) await stopEnvironment({ stateDir, log: () => undefined }).catch(() => undefined);
-        else await stopPartial(stateDir, netns, hostRelay);
+        await stopEnvironment({ stateDir, log: () => undefined }).catch(() => undefined);
         throw e;
     }
-}
-
-/** A start that failed before its state was written: stop what is recorded so far. */
-async function stopPartial(stateDir: string, netns: NetworkNamespace, hostRelay?: ProcessRecord): Promise<void> {
-    if (hostRelay) await stopProcess(hostRelay, 2_000);
-    try {
-        const inside = JSON.parse(fs.readFileSync(insideStatePath(stateDir), "utf8")) as InsideState;
-        await stopInside(inside, stateDir);
-    } catch {
-        await stopCluster({ stateDir: path.join(stateDir, "cluster"), log: () => undefined }).catch(() => undefined);
-    }
-    await deleteNetns(netns);
 }
 
 function writeHostKubeconfig(from: string, to: string, server: string): void {
@@ -169,66 +196,30 @@ function writeHostKubeconfig(from: string, to: string, server: string): void {
 function configureAdapter(s: EnvironmentState, rulesYaml: string, timing: AdapterTiming): void {
     const rulesFile = path.join(s.stateDir, "run", "adapter-rules.yaml");
     fs.writeFileSync(rulesFile, rulesYaml);
-    const [cmd, args] = nsCommand(s.netns, process.execPath, [
-        ...TS_NODE,
-        path.join(REPO_ROOT, "env", "inside.ts"),
+    runInside(s, [
         "adapter",
-        "--state-dir",
-        s.stateDir,
-        "--rules-file",
-        rulesFile,
+        ...["--state-dir", s.stateDir, "--rules-file", rulesFile],
         ...["--metrics-relist-interval", timing.metricsRelistInterval, "--metrics-max-age", timing.metricsMaxAge],
         ...s.binDirs.flatMap((d) => ["--bin-dir", d]),
     ]);
-    execFileSync(cmd, args, { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit"] });
-    // The adapter's record lives in inside.json; keep ours in step for stop().
-    s.inside = JSON.parse(fs.readFileSync(insideStatePath(s.stateDir), "utf8")) as InsideState;
-    fs.writeFileSync(statePath(s.stateDir), JSON.stringify(s, null, 2));
 }
 
-/** Stops the namespace's processes: simulators, pod runner, relay, monitoring, then the control plane. */
-async function stopInside(inside: InsideState, stateDir: string): Promise<void> {
-    await stopProcess(inside.runner, 15_000);
-    // A runner that died without cleaning up leaves its simulators: they are recorded.
-    const pidsFile = path.join(stateDir, "run", "pods.json");
-    if (fs.existsSync(pidsFile)) {
-        const { simulators } = JSON.parse(fs.readFileSync(pidsFile, "utf8")) as { simulators: number[] };
-        for (const pid of simulators) {
-            await stopProcess({ name: "simulator", pid, command: process.execPath, args: [], logFile: "" }, 5_000);
-        }
-    }
-    if (inside.adapter) await stopProcess(inside.adapter.process, 10_000);
-    for (const p of [...(inside.prometheus?.processes ?? [])].reverse()) await stopProcess(p, 10_000);
-    await stopProcess(inside.relay, 2_000);
-    await stopCluster({ stateDir: inside.clusterStateDir, log: () => undefined });
-}
-
+/** Stops every recorded process in the reverse of the start order (the namespace holder last) and removes the state file. */
 export async function stopEnvironment(opts: { stateDir?: string; log?: (msg: string) => void } = {}): Promise<void> {
     const stateDir = path.resolve(opts.stateDir ?? DEFAULT_ENV_DIR);
     const log = opts.log ?? ((m: string) => process.stderr.write(`[env] ${m}\n`));
-    const s = readEnvironment(stateDir);
-    if (!s) {
+    const state = environmentStateFile(stateDir);
+    if (!state.exists()) {
         log(`no environment recorded in ${stateDir}`);
         return;
     }
-    await stopProcess(s.hostRelay, 2_000);
-    await stopInside(s.inside, stateDir);
-    await deleteNetns(s.netns);
-    fs.rmSync(statePath(stateDir), { force: true });
+    if (isLegacyEnvironment(state.file!)) await stopLegacyEnvironment(stateDir);
+    await stopComponents(state);
+    state.delete();
     log("environment stopped");
 }
 
-/** What of a recorded environment is still running (by PID). */
+/** What of a recorded environment is still running (by PID), in start order. */
 export function environmentProcesses(stateDir = DEFAULT_ENV_DIR): { name: string; pid: number; running: boolean }[] {
-    const s = readEnvironment(stateDir);
-    if (!s) return [];
-    const recs = [
-        s.netns.holder,
-        s.hostRelay,
-        s.inside.runner,
-        s.inside.relay,
-        ...(s.inside.prometheus?.processes ?? []),
-        ...(s.inside.adapter ? [s.inside.adapter.process] : []),
-    ];
-    return recs.map((r) => ({ name: r.name, pid: r.pid, running: isRunning(r) }));
+    return recordedStatus(environmentStateFile(path.resolve(stateDir))).map(({ name, pid, running }) => ({ name, pid, running }));
 }

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
-import { Pki } from "./pki";
+import type { Pki } from "./cluster/pki";
 
 export interface TlsOpts {
     ca?: Buffer;

@@ -1,48 +1,52 @@
 /**
  * The part of the local environment that starts INSIDE its network namespace: the control plane
- * (scripts/local-cluster.ts, kwok leaving readiness to the pod runner), the pod runner, the
- * monitoring stack, and the namespace's end of the relays. Everything is started detached and
- * recorded in `<stateDir>/inside.json`; this process then exits. env/environment.ts runs it with
- * nsenter and owns the host's side.
+ * (kwok leaving readiness to the pod runner), the pod runner, the monitoring stack, and the
+ * namespace's end of the relays. Each is a Component (./component.ts) recorded in the
+ * environment's one state file as it starts; this process then exits. env/environment.ts runs it
+ * with nsenter and owns the host's side; it also runs `adapter` (configure prometheus-adapter) and
+ * `restart NAME` (a recorded process, started again and waited for where its address is reachable).
  *
- *   node -r ts-node/register/transpile-only env/inside.ts up --state-dir D --sim-main M --bin-dir B... [--monitoring]
+ *   node -r ts-node/register/transpile-only env/inside.ts up --state-dir D --sim-main M --bin-dir B... [--sim-default K=V]...
+ *   ... env/inside.ts adapter --state-dir D --rules-file F --metrics-relist-interval D --metrics-max-age D [--bin-dir B]...
+ *   ... env/inside.ts restart --state-dir D --name NAME
  */
 import * as fs from "fs";
 import { parseArgs } from "node:util";
 import * as path from "path";
-import { startCluster } from "../scripts/local-cluster";
-import { REPO_ROOT } from "../scripts/toolchain";
 import { AdapterTiming } from "@vllm-pulumi/kube-parser";
+import { startCluster } from "./cluster";
+import { Startup, restartRecorded, stopComponents } from "./components";
 import { kubeFromFile, startAdapter, startMonitoring, unregisterAdapter } from "./monitoring";
 import { startKubeStateMetrics } from "./monitoring/kubeStateMetrics";
-import { ProcessRecord, startProcess, stopProcess, waitUntil } from "./process";
+import { REPO_ROOT } from "./repo";
+import { StateFile } from "./stateFile";
+import { TS_NODE, tsDaemon } from "./tsDaemon";
 
+export { TS_NODE };
+
+/** What the namespace side records for the host side and for clients (kubeconfig and ports inside). */
 export interface InsideState {
     clusterStateDir: string;
+    /** Admin kubeconfig with the API server's address inside the namespace. */
     kubeconfig: string;
     apiPort: number;
-    runner: ProcessRecord;
-    relay: ProcessRecord;
     /** Unix sockets the host relays connect to, by what they lead to. */
     sockets: { apiserver: string; prometheus: string };
-    prometheus: { port: number; processes: ProcessRecord[] };
-    /** prometheus-adapter, once configured with a stack's rules (`inside.ts adapter`). */
-    adapter?: { process: ProcessRecord; address: string };
+    prometheus: { port: number };
+    /** Where prometheus-adapter listens, once configured with a stack's rules. */
+    adapterAddress?: string;
 }
+
+export const INSIDE_FACTS = "inside";
+export const ADAPTER_NAME = "prometheus-adapter";
 
 /** Where the metrics adapter listens: routed locally, non-loopback, so an EndpointSlice may name it. */
 export const ADAPTER_ADDRESS = "10.250.0.10";
 const ADAPTER = { namespace: "monitoring", serviceName: "prometheus-adapter" };
 
-export const TS_NODE = ["-r", "ts-node/register/transpile-only"];
-
-/** A TypeScript daemon of ours, started with ts-node (type checking is `npm test`'s job). */
-export function startTsDaemon(name: string, file: string, args: string[], logFile: string): ProcessRecord {
-    return startProcess({ name, command: process.execPath, args: [...TS_NODE, file, ...args], cwd: REPO_ROOT, logFile });
-}
-
-export function insideStatePath(stateDir: string): string {
-    return path.join(stateDir, "inside.json");
+/** The environment's one state file. */
+export function environmentStateFile(stateDir: string): StateFile {
+    return new StateFile(path.join(stateDir, "environment.json"));
 }
 
 export interface UpOptions {
@@ -53,38 +57,42 @@ export interface UpOptions {
     simDefaults: string[];
 }
 
-function writeState(stateDir: string, state: Partial<InsideState>): void {
-    fs.writeFileSync(insideStatePath(stateDir), JSON.stringify(state, null, 2));
+export function readInsideState(stateDir: string): InsideState {
+    const facts = environmentStateFile(stateDir).fact<InsideState>(INSIDE_FACTS);
+    if (!facts) throw new Error(`no environment recorded in ${stateDir}`);
+    return facts;
 }
 
-export function readInsideState(stateDir: string): InsideState {
-    return JSON.parse(fs.readFileSync(insideStatePath(stateDir), "utf8")) as InsideState;
-}
+const log = (m: string) => process.stderr.write(`[env] ${m}\n`);
 
 export async function up(o: UpOptions): Promise<InsideState> {
     const logs = path.join(o.stateDir, "logs");
     const run = path.join(o.stateDir, "run");
     fs.mkdirSync(run, { recursive: true });
+    const state = environmentStateFile(o.stateDir);
     const clusterStateDir = path.join(o.stateDir, "cluster");
-    const partial: Partial<InsideState> = { clusterStateDir };
-    writeState(o.stateDir, partial);
-    const cluster = await startCluster({ stateDir: clusterStateDir, binDirs: o.binDirs, crds: "all", podLifecycle: "runner", reuse: false });
-    partial.kubeconfig = cluster.kubeconfig;
-    partial.apiPort = Number(new URL(cluster.server).port);
+    const cluster = await startCluster({ stateDir: clusterStateDir, binDirs: o.binDirs, crds: "all", podLifecycle: "runner", reuse: false, state });
+    const apiPort = Number(new URL(cluster.server).port);
 
-    partial.runner = startTsDaemon(
-        "pod-runner",
-        path.join(REPO_ROOT, "env", "pods", "runner.ts"),
-        [
-            ...["--kubeconfig", cluster.kubeconfig, "--sim-main", o.simMain, "--log-dir", path.join(logs, "pods"), "--pids-file", path.join(run, "pods.json")],
+    const pidsFile = path.join(run, "pods.json");
+    fs.rmSync(pidsFile, { force: true });
+    const runner = tsDaemon({
+        name: "pod-runner",
+        file: path.join(REPO_ROOT, "env", "pods", "runner.ts"),
+        args: [
+            ...["--kubeconfig", cluster.kubeconfig, "--sim-main", o.simMain, "--log-dir", path.join(logs, "pods"), "--pids-file", pidsFile],
             ...o.simDefaults.flatMap((d) => ["--sim-default", d]),
         ],
-        path.join(logs, "pod-runner.log"),
-    );
-    writeState(o.stateDir, partial);
-    await waitUntil("the pod runner", async () => fs.existsSync(path.join(run, "pods.json")), { timeoutMs: 30_000, process: partial.runner });
+        logFile: path.join(logs, "pod-runner.log"),
+        // Its simulators stay in its process group: stopping it stops them, even after a crash of the runner.
+        group: true,
+        graceMs: 15_000,
+        what: "the pod runner to list pods",
+        readiness: { file: pidsFile },
+        readyTimeoutMs: 30_000,
+    });
+    await new Startup(state, log).start(runner);
 
-    const log = (m: string) => process.stderr.write(`[env] ${m}\n`);
     log("starting prometheus-operator, Prometheus (the Operator's own configuration) and kube-state-metrics");
     const mon = await startMonitoring({
         cluster: { kubeconfig: cluster.kubeconfig, server: cluster.server, stateDir: clusterStateDir },
@@ -93,58 +101,54 @@ export async function up(o: UpOptions): Promise<InsideState> {
         // ServiceMonitors opt in by label (the component's default `release: kube-prom`); every
         // PrometheusRule is loaded, so a ServiceMonitor with the wrong labels shows up as an alert.
         ruleSelector: {},
+        state,
     });
-    partial.prometheus = { port: Number(new URL(mon.prometheusUrl).port), processes: mon.processes };
-    writeState(o.stateDir, partial);
     log(`Prometheus ready in ${(mon.startMs / 1000).toFixed(1)}s`);
     // The capacity alerts and the dashboard read the HPA's and Deployment's state from it.
-    const ksm = await startKubeStateMetrics({ kubeconfig: cluster.kubeconfig, logDir: logs, binDirs: o.binDirs });
-    partial.prometheus.processes.push(...ksm.processes);
-    writeState(o.stateDir, partial);
+    await startKubeStateMetrics({ kubeconfig: cluster.kubeconfig, logDir: logs, binDirs: o.binDirs, state });
 
-    partial.sockets = { apiserver: path.join(run, "apiserver.sock"), prometheus: path.join(run, "prometheus.sock") };
-    partial.relay = startTsDaemon(
-        "relay-inside",
-        path.join(REPO_ROOT, "env", "relay.ts"),
-        [
-            ...["--map", `unix:${partial.sockets.apiserver}=tcp:127.0.0.1:${partial.apiPort}`],
-            ...["--map", `unix:${partial.sockets.prometheus}=tcp:127.0.0.1:${partial.prometheus.port}`],
+    const promPort = Number(new URL(mon.prometheusUrl).port);
+    const sockets = { apiserver: path.join(run, "apiserver.sock"), prometheus: path.join(run, "prometheus.sock") };
+    const relay = tsDaemon({
+        name: "relay-inside",
+        file: path.join(REPO_ROOT, "env", "relay.ts"),
+        args: [
+            ...["--map", `unix:${sockets.apiserver}=tcp:127.0.0.1:${apiPort}`],
+            ...["--map", `unix:${sockets.prometheus}=tcp:127.0.0.1:${promPort}`],
         ],
-        path.join(logs, "relay-inside.log"),
-    );
-    writeState(o.stateDir, partial);
-    const sockets = partial.sockets;
-    await waitUntil("the namespace side of the relays", async () => fs.existsSync(sockets.apiserver) && fs.existsSync(sockets.prometheus), {
-        timeoutMs: 30_000,
-        process: partial.relay,
+        logFile: path.join(logs, "relay-inside.log"),
+        graceMs: 2_000,
+        what: "the namespace side of the relays",
+        readiness: { all: [{ file: sockets.apiserver }, { file: sockets.prometheus }] },
+        readyTimeoutMs: 30_000,
     });
-    const state = partial as InsideState;
-    writeState(o.stateDir, state);
-    return state;
+    await new Startup(state, log).start(relay);
+    const inside: InsideState = { clusterStateDir, kubeconfig: cluster.kubeconfig, apiPort, sockets, prometheus: { port: promPort } };
+    state.setFact(INSIDE_FACTS, inside);
+    return inside;
 }
 
 /** (Re)starts prometheus-adapter with exactly these rules, registered for custom.metrics.k8s.io. */
 export async function configureAdapter(o: { stateDir: string; binDirs: string[]; rulesYaml: string; timing: AdapterTiming }): Promise<void> {
-    const state = readInsideState(o.stateDir);
-    const cluster = { kubeconfig: state.kubeconfig, server: `https://127.0.0.1:${state.apiPort}`, stateDir: state.clusterStateDir };
-    if (state.adapter) {
-        await stopProcess(state.adapter.process, 10_000);
-        await unregisterAdapter(kubeFromFile(state.kubeconfig), ADAPTER);
-        state.adapter = undefined;
-        writeState(o.stateDir, state);
+    const state = environmentStateFile(o.stateDir);
+    const inside = readInsideState(o.stateDir);
+    const cluster = { kubeconfig: inside.kubeconfig, server: `https://127.0.0.1:${inside.apiPort}`, stateDir: inside.clusterStateDir };
+    if (state.process(ADAPTER_NAME)) {
+        await stopComponents(state, { only: [ADAPTER_NAME] });
+        await unregisterAdapter(kubeFromFile(inside.kubeconfig), ADAPTER);
     }
-    const adapter = await startAdapter({
+    await startAdapter({
         cluster,
         stateDir: o.stateDir,
-        prometheusUrl: `http://127.0.0.1:${state.prometheus.port}`,
+        prometheusUrl: `http://127.0.0.1:${inside.prometheus.port}`,
         rulesYaml: o.rulesYaml,
         timing: o.timing,
         address: ADAPTER_ADDRESS,
         ...ADAPTER,
         binDirs: o.binDirs,
+        state,
     });
-    state.adapter = { process: adapter.process, address: ADAPTER_ADDRESS };
-    writeState(o.stateDir, state);
+    state.setFact(INSIDE_FACTS, { ...inside, adapterAddress: ADAPTER_ADDRESS });
 }
 
 async function main(): Promise<void> {
@@ -158,6 +162,7 @@ async function main(): Promise<void> {
             "rules-file": { type: "string" },
             "metrics-relist-interval": { type: "string" },
             "metrics-max-age": { type: "string" },
+            name: { type: "string" },
         },
         strict: true,
     });
@@ -168,8 +173,15 @@ async function main(): Promise<void> {
     } else if (positionals[0] === "adapter" && stateDir && values["rules-file"] && values["metrics-relist-interval"] && values["metrics-max-age"]) {
         const timing = { metricsRelistInterval: values["metrics-relist-interval"], metricsMaxAge: values["metrics-max-age"] };
         await configureAdapter({ stateDir, binDirs, rulesYaml: fs.readFileSync(values["rules-file"], "utf8"), timing });
+    } else if (positionals[0] === "restart" && stateDir && values.name) {
+        const rec = await restartRecorded(environmentStateFile(stateDir), values.name);
+        log(`${rec.name} restarted (pid ${rec.pid})`);
     } else {
-        console.error("usage: inside.ts up --state-dir DIR --sim-main FILE [--bin-dir DIR]... [--sim-default KNOB=VALUE]...\n       inside.ts adapter --state-dir DIR --rules-file FILE --metrics-relist-interval D --metrics-max-age D [--bin-dir DIR]...");
+        console.error(
+            "usage: inside.ts up --state-dir DIR --sim-main FILE [--bin-dir DIR]... [--sim-default KNOB=VALUE]...\n" +
+                "       inside.ts adapter --state-dir DIR --rules-file FILE --metrics-relist-interval D --metrics-max-age D [--bin-dir DIR]...\n" +
+                "       inside.ts restart --state-dir DIR --name NAME",
+        );
         process.exit(2);
     }
 }

@@ -21,15 +21,14 @@ export interface NetworkNamespace {
 /** Creates the namespace, brings `lo` up and routes each range to it. Needs root (or a user namespace). */
 export async function createNetns(opts: { logFile: string; localRanges: string[] }): Promise<NetworkNamespace> {
     for (const r of opts.localRanges) assertPrivateCidr(r);
-    const started = startProcess({ name: "netns", command: "unshare", args: ["--net", "--", "sleep", "infinity"], logFile: opts.logFile });
     // unshare execs sleep: the recorded command is what /proc shows from then on.
-    const holder: ProcessRecord = { ...started, command: "sleep" };
+    const holder = startProcess({ name: "netns", wrapper: ["unshare", "--net", "--"], command: "sleep", args: ["infinity"], logFile: opts.logFile });
     const nsPath = `/proc/${holder.pid}/ns/net`;
     const ownNs = fs.readlinkSync("/proc/self/ns/net");
     await waitUntil("the network namespace holder", async () => isRunning(holder) && fs.readlinkSync(nsPath) !== ownNs, {
         timeoutMs: 5_000,
         intervalMs: 20,
-        process: started,
+        process: holder,
     });
     const ns: NetworkNamespace = { holder, path: nsPath, localRanges: opts.localRanges };
     try {

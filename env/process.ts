@@ -1,44 +1,55 @@
 /**
  * One process of the local environment: started detached with its output in a log file, recorded
  * by PID, waited on with a bounded check that names it and its log, and stopped by that PID only.
- * The same shape as controller-runtime's envtest `process` package, for Node.
+ * The same shape as controller-runtime's envtest `process` package, for Node. env/component.ts
+ * adds readiness and restart on top; env/stateFile.ts keeps the records.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 
 export interface ProcessSpec {
-    /** Short name used in messages and as the log file's default name (`<logDir>/<name>.log`). */
+    /** Short name used in messages, in the state file and as the log file's default name. */
     name: string;
+    /** The executable that runs in the end (what /proc shows; checked before any signal). */
     command: string;
     args: string[];
-    /** Full environment (defaults to this process's, without KUBECONFIG so nothing is implicit). */
-    env?: NodeJS.ProcessEnv;
+    /**
+     * Commands that exec `command args` (`unshare --mount ...`, `nsenter ...`): spawned as
+     * `[...wrapper, command, ...args]`; as they exec, the PID is the command's own.
+     */
+    wrapper?: string[];
+    /**
+     * Set on top of this process's environment (which loses KUBECONFIG, so nothing is implicit).
+     * Recorded in the state file: never a secret.
+     */
+    extraEnv?: Record<string, string>;
     cwd?: string;
     logFile: string;
+    /**
+     * Its children stay in its process group (the pod runner's simulators): stop signals the
+     * leader first, then whatever of the group is left, so a crashed leader leaves nothing behind.
+     */
+    group?: boolean;
 }
 
-/** What is kept (in a state file) to find and stop the process later, from any process. */
-export interface ProcessRecord {
-    name: string;
+/** What is kept (in the state file) to find, stop and start the process again, from any process. */
+export interface ProcessRecord extends ProcessSpec {
     pid: number;
-    command: string;
-    args: string[];
-    logFile: string;
 }
 
-/** Starts the process in its own process group, so it outlives the caller and its Ctrl-C. */
+/** Starts the process in its own process group (and session), so it outlives the caller and its Ctrl-C. */
 export function startProcess(spec: ProcessSpec): ProcessRecord {
     fs.mkdirSync(path.dirname(spec.logFile), { recursive: true });
     const fd = fs.openSync(spec.logFile, "a");
-    const env = spec.env ?? withoutKubeconfig(process.env);
+    const env = { ...withoutKubeconfig(process.env), ...(spec.extraEnv ?? {}) };
+    const [cmd, ...args] = [...(spec.wrapper ?? []), spec.command, ...spec.args];
     try {
-        const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env, stdio: ["ignore", fd, fd], detached: true });
-        child.on("error", (err) => fs.appendFileSync(spec.logFile, `\n[env] could not start ${spec.command}: ${err.message}\n`));
+        const child = spawn(cmd, args, { cwd: spec.cwd, env, stdio: ["ignore", fd, fd], detached: true });
+        child.on("error", (err) => fs.appendFileSync(spec.logFile, `\n[env] could not start ${cmd}: ${err.message}\n`));
         child.unref();
-        if (child.pid === undefined) throw new Error(`${spec.name}: could not start ${spec.command} (log: ${spec.logFile})`);
-        return { name: spec.name, pid: child.pid, command: spec.command, args: spec.args, logFile: spec.logFile };
+        if (child.pid === undefined) throw new Error(`${spec.name}: could not start ${cmd} (log: ${spec.logFile})`);
+        return { ...spec, pid: child.pid };
     } finally {
         fs.closeSync(fd);
     }
@@ -67,7 +78,7 @@ export function pidAlive(pid: number): boolean {
 }
 
 /** Alive and still running what we started (PIDs are reused; never signal a stranger). */
-export function isRunning(rec: ProcessRecord): boolean {
+export function isRunning(rec: Pick<ProcessRecord, "pid" | "command">): boolean {
     if (!pidAlive(rec.pid)) return false;
     try {
         const argv = fs.readFileSync(`/proc/${rec.pid}/cmdline`, "utf8").split("\0");
@@ -77,17 +88,49 @@ export function isRunning(rec: ProcessRecord): boolean {
     }
 }
 
-/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. Never signals a reused PID. */
+/**
+ * SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone (true when something
+ * was running). Never signals a reused PID. For a `group` record, what is left of its process
+ * group once the leader is gone gets the same treatment.
+ */
 export async function stopProcess(rec: ProcessRecord, graceMs = 10_000): Promise<boolean> {
-    if (!isRunning(rec)) return false;
-    signal(rec.pid, "SIGTERM");
+    const running = isRunning(rec);
+    if (running) await terminate(() => pidAlive(rec.pid), (sig) => signal(rec.pid, sig), graceMs);
+    const left = rec.group ? groupMembers(rec.pid) : [];
+    if (left.length > 0) await terminate(() => groupMembers(rec.pid).length > 0, (sig) => signal(-rec.pid, sig), graceMs);
+    return running || left.length > 0;
+}
+
+async function terminate(alive: () => boolean, send: (sig: NodeJS.Signals) => void, graceMs: number): Promise<void> {
+    send("SIGTERM");
     const deadline = Date.now() + graceMs;
-    while (pidAlive(rec.pid) && Date.now() < deadline) await sleep(100);
-    if (pidAlive(rec.pid)) {
-        signal(rec.pid, "SIGKILL");
-        while (pidAlive(rec.pid)) await sleep(50);
+    while (alive() && Date.now() < deadline) await sleep(100);
+    if (!alive()) return;
+    send("SIGKILL");
+    const killDeadline = Date.now() + 5_000;
+    while (alive() && Date.now() < killDeadline) await sleep(50);
+}
+
+/**
+ * Live processes whose process group is `pgid` (Linux /proc). A group ID is not handed out again
+ * while any member lives, so these are the leader's own children, never strangers.
+ */
+export function groupMembers(pgid: number): number[] {
+    let entries: string[];
+    try {
+        entries = fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+    } catch {
+        return [];
     }
-    return true;
+    return entries.map(Number).filter((pid) => {
+        try {
+            const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+            const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+            return Number(pgrp) === pgid && state !== "Z" && state !== "X";
+        } catch {
+            return false;
+        }
+    });
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {
@@ -115,10 +158,13 @@ export interface WaitOptions {
     timeoutMs: number;
     intervalMs?: number;
     /** Fail at once, with its log, when this process exits while we wait. */
-    process?: ProcessRecord;
+    process?: Pick<ProcessRecord, "name" | "pid" | "logFile">;
 }
 
-/** Polls `check` until it returns true; errors name `what` and, when given, the process and its log tail. */
+/**
+ * The one wait helper: polls `check` until it returns true; errors name `what` and, when given,
+ * the process and its log tail.
+ */
 export async function waitUntil(what: string, check: () => Promise<boolean>, opts: WaitOptions): Promise<void> {
     const deadline = Date.now() + opts.timeoutMs;
     let last = "";
@@ -138,16 +184,4 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, opt
         }
         await sleep(opts.intervalMs ?? 250);
     }
-}
-
-/** A TCP port free on `host` right now (the caller binds it next; the kernel does not hand it out again at once). */
-export async function freePort(host = "127.0.0.1"): Promise<number> {
-    const srv = net.createServer();
-    await new Promise<void>((resolve, reject) => {
-        srv.once("error", reject);
-        srv.listen(0, host, () => resolve());
-    });
-    const port = (srv.address() as net.AddressInfo).port;
-    await new Promise<void>((resolve) => srv.close(() => resolve()));
-    return port;
 }

@@ -6,7 +6,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../scripts/toolchain";
+import { REPO_ROOT } from "./repo";
 
 export function isExecutable(p: string): boolean {
     try {

@@ -1,15 +1,18 @@
 /**
- * Measures the simulator (run: `npx ts-node -T sim/bench.ts`): start-up to the first /health 200
+ * Measures the simulator (run: `npx ts-node -T scripts/bench-sim.ts`): start-up to the first /health 200
  * with no simulated load time (median of 10), RSS of an idle simulator, and the requests/s one
  * simulator sustains with zero-cost knobs under the load generator (which shares the machine).
  * Figures, not assertions: nothing here fails on a slow machine.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { performance } from "node:perf_hooks";
+import { freePort } from "../env/ports";
+import { simulatorComponent } from "../env/simulator";
 import { runLoad } from "../loadgen";
-import { ensureSimBuilt } from "./build";
-import { freePort, startSim, stopSim } from "../tests/sim/simProcess";
+import { ensureSimBuilt } from "../sim/build";
 
 async function startupMs(main: string): Promise<number> {
     const port = await freePort();
@@ -48,18 +51,23 @@ async function main(): Promise<void> {
             `(10 runs; bare \`node -e 0\` median ${median(floor).toFixed(0)} ms on this machine at the same time)`,
     );
 
-    const sim = await startSim(["--served-model-name=m", "--sim-prefill-ms-per-token=0", "--sim-decode-ms-per-token=0", "--sim-output-tokens=4"]);
+    const { component: sim, url } = await simulatorComponent({
+        args: ["--served-model-name=m", "--sim-prefill-ms-per-token=0", "--sim-decode-ms-per-token=0", "--sim-output-tokens=4"],
+        logFile: path.join(os.tmpdir(), `bench-sim-${process.pid}.log`),
+    });
+    sim.start();
     try {
+        await sim.ready();
         await new Promise((r) => setTimeout(r, 1000));
         const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
-        console.log(`RSS of an idle simulator: ${rss(sim.child.pid!).toFixed(0)} MiB`);
-        const r = await runLoad({ endpoints: async () => [sim.url], model: "m", seconds: 10, concurrency: 32, maxTokens: 4 });
+        console.log(`RSS of an idle simulator: ${rss(sim.process.pid).toFixed(0)} MiB`);
+        const r = await runLoad({ endpoints: async () => [url], model: "m", seconds: 10, concurrency: 32, maxTokens: 4 });
         console.log(
             `one simulator, zero-cost knobs, 4 tokens per request, 32 concurrent streams: ${r.summary.requestsPerSecond.toFixed(0)} requests/s ` +
-                `(${r.summary.ok} ok, ${r.summary.failed} failed); RSS after: ${rss(sim.child.pid!).toFixed(0)} MiB`,
+                `(${r.summary.ok} ok, ${r.summary.failed} failed); RSS after: ${rss(sim.process.pid).toFixed(0)} MiB`,
         );
     } finally {
-        await stopSim(sim);
+        await sim.stop();
     }
 }
 

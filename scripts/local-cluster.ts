@@ -16,7 +16,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { clusterStatus, ensureClusterToolchain, startCluster, stopCluster } from "../env/cluster";
 
-export type { ClusterInfo, ClusterState, ClusterStatus, ComponentState, ComponentStatus, FakeNodeGroup, StartOptions } from "../env/cluster";
+export type { ClusterInfo, ClusterState, ClusterStatus, ComponentStatus, FakeNodeGroup, StartOptions } from "../env/cluster";
 export {
     CLUSTER_TOOL_COMPONENTS,
     DEFAULT_CRDS,

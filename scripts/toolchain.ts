@@ -4,9 +4,10 @@
  * one definition of PATH and of the offline Pulumi settings.
  */
 import { execFileSync } from "child_process";
-import * as path from "path";
+import { REPO_ROOT } from "../env/repo";
 
-export const REPO_ROOT = path.resolve(__dirname, "..");
+/** The repository root: one definition, in env/repo.ts (env must not import scripts/). */
+export { REPO_ROOT };
 
 let cached: NodeJS.ProcessEnv | undefined;
 

@@ -52,6 +52,11 @@ export interface SimConfig {
     rootPath: string;
     serverLoadTracking: boolean;
     knobs: SimKnobs;
+    /**
+     * The container image the simulator stands in for (`--sim-image`, env `VLLM_SIM_IMAGE`; the pod
+     * runner passes the container's `image`): its tag picks the metric catalogue (sim/catalogue.ts).
+     */
+    image: string | undefined;
 }
 
 export type ParsedArgs = { kind: "ok"; config: SimConfig } | { kind: "help"; text: string } | { kind: "error"; message: string };
@@ -67,6 +72,9 @@ const KNOBS: Record<string, [keyof SimKnobs, string, number | undefined]> = {
     "sim-crash-after-seconds": ["crashAfterSeconds", "VLLM_SIM_CRASH_AFTER_SECONDS", undefined],
 };
 
+/** String-valued simulator flags -> env var: which vLLM the simulator is (not how it behaves). */
+const IDENTITY_FLAGS: Record<string, string> = { "sim-image": "VLLM_SIM_IMAGE" };
+
 /** ModelConfig.model's default in 0.11. */
 const DEFAULT_MODEL = "Qwen/Qwen3-0.6B";
 /**
@@ -79,7 +87,7 @@ const DEFAULTS = { maxNumSeqs: 256, maxNumBatchedTokens: 2048, maxModelLen: 8192
 class ArgError extends Error {}
 
 function kindOf(name: string): FlagKind | "sim" | undefined {
-    if (name in KNOBS) return "sim";
+    if (name in KNOBS || name in IDENTITY_FLAGS) return "sim";
     if (name.startsWith("no-") && VLLM_FLAGS.get(name.slice(3)) === "bool") return "true";
     return VLLM_FLAGS.get(name);
 }
@@ -87,7 +95,7 @@ function kindOf(name: string): FlagKind | "sim" | undefined {
 /** argparse's allow_abbrev: an unknown name that prefixes exactly one flag means that flag. */
 function resolveName(name: string): string {
     if (kindOf(name) !== undefined) return name;
-    const all = [...VLLM_FLAGS.keys(), ...Object.keys(KNOBS), ...[...VLLM_FLAGS].filter(([, k]) => k === "bool").map(([f]) => `no-${f}`)];
+    const all = [...VLLM_FLAGS.keys(), ...Object.keys(KNOBS), ...Object.keys(IDENTITY_FLAGS), ...[...VLLM_FLAGS].filter(([, k]) => k === "bool").map(([f]) => `no-${f}`)];
     const matches = all.filter((f) => f.startsWith(name));
     if (matches.length > 1) throw new ArgError(`ambiguous option: --${name} could match ${matches.map((m) => `--${m}`).join(", ")}`);
     return matches.length === 1 ? matches[0] : name;
@@ -155,7 +163,7 @@ function parseOptions(): Record<string, OptionSpec> {
         options[name] = kind === "bool" || kind === "true" ? { type: "boolean" } : { type: "string", multiple: true };
         if (kind === "bool") options[`no-${name}`] = { type: "boolean" };
     }
-    for (const name of Object.keys(KNOBS)) options[name] = { type: "string", multiple: true };
+    for (const name of [...Object.keys(KNOBS), ...Object.keys(IDENTITY_FLAGS)]) options[name] = { type: "string", multiple: true };
     return options;
 }
 
@@ -292,6 +300,7 @@ function build(values: Values, modelTag: string | undefined, env: NodeJS.Process
         rootPath: list(values, "root-path")?.at(-1) ?? "",
         serverLoadTracking: values.get("enable-server-load-tracking") === true,
         knobs: knobs(values, env),
+        image: list(values, "sim-image")?.at(-1) ?? (env[IDENTITY_FLAGS["sim-image"]] || undefined),
     };
 }
 
@@ -322,6 +331,7 @@ function helpText(): string {
         "vLLM 0.11 OpenAI-server SIMULATOR (not vLLM): accepts vLLM's flags, serves /health, /v1/models,",
         "/v1/chat/completions, /v1/completions and /metrics with a simulated engine. Simulation knobs:",
         ...knobLines,
+        `  --sim-image IMAGE   (env ${IDENTITY_FLAGS["sim-image"]}) the image stood in for; its tag picks the metric catalogue`,
         "",
     ].join("\n");
 }

@@ -30,6 +30,8 @@ function isFresh(): boolean {
 
 /** Builds if needed; returns the absolute path of the compiled entry point (`node <it> [flags]`). */
 export function ensureSimBuilt(): string {
+    // The simulator loads its metric catalogue from the parser package's compiled bin/ at run time.
+    require("@vllm-pulumi/kube-parser");
     const main = path.join(OUT_DIR, MAIN);
     if (isFresh()) return main;
     const tmp = `${OUT_DIR}.tmp-${process.pid}`;

@@ -8,9 +8,10 @@
  * "loading weights". The simulator simply does not listen until `--sim-load-seconds` passed.
  */
 import { parseSimArgs, SimConfig } from "./args";
+import { simIdentity } from "./catalogue";
 import { Engine } from "./engine";
 import { EngineMetrics, HttpMetrics, Registry } from "./metrics";
-import { createSimServer, ServerState, SIMULATED_VLLM_VERSION } from "./server";
+import { createSimServer, ServerState } from "./server";
 
 /** vLLM's VLLM_LOG_STATS_INTERVAL default: one stats line every 10 s while busy. */
 const LOG_STATS_INTERVAL_MS = 10_000;
@@ -70,15 +71,22 @@ function main(): void {
         process.exit(0);
     }
     const config = parsed.config;
+    // The image's tag decides which release's metric names /metrics exports (unknown release: refuse).
+    const identity = simIdentity(config.image);
+    if (identity.kind === "unknown-version") {
+        process.stderr.write(identity.message);
+        process.exit(2);
+    }
     const registry = new Registry();
     const http = new HttpMetrics(registry);
     // vLLM 0.11 creates the stat loggers only when stats are on (--disable-log-stats: no vllm:* metrics).
-    const engineMetrics = config.disableLogStats ? undefined : new EngineMetrics(registry, config.servedModelNames[0], config.maxModelLen);
+    const engineMetrics = config.disableLogStats ? undefined : new EngineMetrics(registry, config.servedModelNames[0], config.maxModelLen, identity.catalogue);
     const engine = new Engine(config, config.knobs, engineMetrics && ((s) => engineMetrics.record(s)));
     const state: ServerState = { dead: false, inFlight: 0 };
-    const { server, drain } = createSimServer({ config, engine, registry, http, state, log });
+    const { server, drain } = createSimServer({ config, engine, registry, http, state, log, version: identity.version });
     const where = `http://${config.host ?? "0.0.0.0"}:${config.port}`;
-    log(`vllm-sim ${SIMULATED_VLLM_VERSION}: a SIMULATOR of vLLM's OpenAI server (no model, no GPU). pid ${process.pid}`);
+    log(`vllm-sim ${identity.version}: a SIMULATOR of vLLM's OpenAI server (no model, no GPU). pid ${process.pid}`);
+    log(`metric catalogue: ${identity.note}`);
     log(
         `model=${config.model} served_model_name=${config.servedModelNames.join(",")} max_num_seqs=${config.maxNumSeqs} ` +
             `max_num_batched_tokens=${config.maxNumBatchedTokens} max_model_len=${config.maxModelLen} api_key=${config.apiKeys.length > 0 ? "set" : "unset"} ` +

@@ -10,6 +10,7 @@
  * printed as Python floats (`le="1.0"`, not `le="1"`).
  */
 import type * as Prom from "prom-client";
+import { cataloguedFamily, VllmMetricCatalogue } from "./catalogue";
 
 // prom-client's index also loads its cluster aggregator and default collectors (about 100 ms per
 // process on a busy 2-core machine, paid by every pod); the simulator needs only these classes.
@@ -95,104 +96,132 @@ class CreatedSeries {
     }
 }
 
-/** vLLM's engine metrics for one engine (`engine="0"`): created at start-up with every child. */
+/** A counter with what its `_created` series needs. */
+type NamedCounter = Counter & { family: string; helpText: string };
+
+/**
+ * vLLM's engine metrics for one engine (`engine="0"`): created at start-up with every child, only
+ * those the release's catalogue exports (sim/catalogue.ts): 0.10 still shows the `gpu_` names and
+ * has no inter-token latency histogram; 0.11 adds it and hides the `gpu_` names.
+ */
 export class EngineMetrics {
     private readonly labels: { model_name: string; engine: string };
-    private readonly running: Gauge;
-    private readonly waiting: Gauge;
-    private readonly kvUsage: Gauge;
-    private readonly counters: Record<"prefixQueries" | "prefixHits" | "preemptions" | "prompt" | "generation", Counter>;
-    private readonly success: Counter;
-    private readonly h: Record<string, Histogram>;
+    private readonly gauges = new Map<string, Gauge>();
+    private readonly counters = new Map<string, NamedCounter>();
+    private readonly success?: Counter;
+    private readonly h = new Map<string, Histogram>();
 
-    constructor(registry: Registry, modelName: string, maxModelLen: number) {
+    constructor(registry: Registry, modelName: string, maxModelLen: number, catalogue: VllmMetricCatalogue) {
         this.labels = { model_name: modelName, engine: "0" };
         const labelNames = ["model_name", "engine"];
         const created = new CreatedSeries(registry);
-        const gauge = (name: string, help: string) => new Gauge({ name, help, labelNames, registers: [registry] });
-        const counter = (name: string, help: string, extra: string[] = []) => {
+        const has = (name: string) => cataloguedFamily(catalogue, name);
+        const gauge = (name: string, help: string) => {
+            if (!has(name)) return;
+            const g = new Gauge({ name, help, labelNames, registers: [registry] });
+            g.set(this.labels, 0);
+            this.gauges.set(name, g);
+        };
+        const counter = (name: string, help: string, extra: string[] = []): NamedCounter | undefined => {
+            if (!has(name)) return undefined;
             const c = new Counter({ name: `${name}_total`, help, labelNames: [...labelNames, ...extra], registers: [registry] });
             return Object.assign(c, { family: name, helpText: help });
         };
         const histogram = (name: string, help: string, buckets: number[]) => {
+            if (!has(name)) return;
             const h = new Histogram({ name, help, labelNames, buckets, registers: [registry] });
             h.zero(this.labels);
             created.mark(name, help, this.labels);
-            return h;
+            this.h.set(name, h);
         };
-        this.running = gauge("vllm:num_requests_running", "Number of requests in model execution batches.");
-        this.waiting = gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.");
-        this.kvUsage = gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.");
-        for (const g of [this.running, this.waiting, this.kvUsage]) g.set(this.labels, 0);
-        const counters = {
-            prefixQueries: counter("vllm:prefix_cache_queries", "Prefix cache queries, in terms of number of queried tokens."),
-            prefixHits: counter("vllm:prefix_cache_hits", "Prefix cache hits, in terms of number of cached tokens."),
-            preemptions: counter("vllm:num_preemptions", "Cumulative number of preemption from the engine."),
-            prompt: counter("vllm:prompt_tokens", "Number of prefill tokens processed."),
-            generation: counter("vllm:generation_tokens", "Number of generation tokens processed."),
-        };
-        for (const c of Object.values(counters)) {
+        gauge("vllm:num_requests_running", "Number of requests in model execution batches.");
+        gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.");
+        // 0.10: deprecated since 0.9.2 but still shown (the help text lacks a space upstream too).
+        gauge("vllm:gpu_cache_usage_perc", "GPU KV-cache usage. 1 means 100 percent usage.DEPRECATED: Use vllm:kv_cache_usage_perc instead.");
+        gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.");
+        const plain: [string, string][] = [
+            ["vllm:gpu_prefix_cache_queries", "GPU prefix cache queries, in terms of number of queriedtokens. DEPRECATED: Use vllm:prefix_cache_queries instead."],
+            ["vllm:gpu_prefix_cache_hits", "GPU prefix cache hits, in terms of number of cached tokens. DEPRECATED: Use vllm:prefix_cache_hits instead."],
+            ["vllm:prefix_cache_queries", "Prefix cache queries, in terms of number of queried tokens."],
+            ["vllm:prefix_cache_hits", "Prefix cache hits, in terms of number of cached tokens."],
+            ["vllm:num_preemptions", "Cumulative number of preemption from the engine."],
+            ["vllm:prompt_tokens", "Number of prefill tokens processed."],
+            ["vllm:generation_tokens", "Number of generation tokens processed."],
+        ];
+        for (const [name, help] of plain) {
+            const c = counter(name, help);
+            if (!c) continue;
             c.inc(this.labels, 0);
             created.mark(c.family, c.helpText, this.labels);
+            this.counters.set(name, c);
         }
-        this.counters = counters;
         const success = counter("vllm:request_success", "Count of successfully processed requests.", ["finished_reason"]);
-        for (const reason of FINISH_REASONS) {
-            success.inc({ ...this.labels, finished_reason: reason }, 0);
-            created.mark(success.family, success.helpText, { ...this.labels, finished_reason: reason });
+        for (const reason of success ? FINISH_REASONS : []) {
+            success!.inc({ ...this.labels, finished_reason: reason }, 0);
+            created.mark(success!.family, success!.helpText, { ...this.labels, finished_reason: reason });
         }
         this.success = success;
         const tokens = buckets125(maxModelLen);
-        this.h = {
-            promptTokens: histogram("vllm:request_prompt_tokens", "Number of prefill tokens processed.", tokens),
-            generationTokens: histogram("vllm:request_generation_tokens", "Number of generation tokens processed.", tokens),
-            iterationTokens: histogram("vllm:iteration_tokens_total", "Histogram of number of tokens per engine_step.", ITERATION_TOKEN_BUCKETS),
-            maxGeneration: histogram("vllm:request_max_num_generation_tokens", "Histogram of maximum number of requested generation tokens.", tokens),
-            n: histogram("vllm:request_params_n", "Histogram of the n request parameter.", [1, 2, 5, 10, 20]),
-            maxTokens: histogram("vllm:request_params_max_tokens", "Histogram of the max_tokens request parameter.", tokens),
-            ttft: histogram("vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds.", TTFT_BUCKETS),
-            // Deprecated in 0.11, still exported; the help text lacks a space in upstream too.
-            tpot: histogram(
-                "vllm:time_per_output_token_seconds",
-                "Histogram of time per output token in seconds.DEPRECATED: Use vllm:inter_token_latency_seconds instead.",
-                ITL_BUCKETS,
-            ),
-            itl: histogram("vllm:inter_token_latency_seconds", "Histogram of inter-token latency in seconds.", ITL_BUCKETS),
-            e2e: histogram("vllm:e2e_request_latency_seconds", "Histogram of e2e request latency in seconds.", REQUEST_LATENCY_BUCKETS),
-            queue: histogram("vllm:request_queue_time_seconds", "Histogram of time spent in WAITING phase for request.", REQUEST_LATENCY_BUCKETS),
-            inference: histogram("vllm:request_inference_time_seconds", "Histogram of time spent in RUNNING phase for request.", REQUEST_LATENCY_BUCKETS),
-            prefill: histogram("vllm:request_prefill_time_seconds", "Histogram of time spent in PREFILL phase for request.", REQUEST_LATENCY_BUCKETS),
-            decode: histogram("vllm:request_decode_time_seconds", "Histogram of time spent in DECODE phase for request.", REQUEST_LATENCY_BUCKETS),
-        };
+        histogram("vllm:request_prompt_tokens", "Number of prefill tokens processed.", tokens);
+        histogram("vllm:request_generation_tokens", "Number of generation tokens processed.", tokens);
+        histogram("vllm:iteration_tokens_total", "Histogram of number of tokens per engine_step.", ITERATION_TOKEN_BUCKETS);
+        histogram("vllm:request_max_num_generation_tokens", "Histogram of maximum number of requested generation tokens.", tokens);
+        histogram("vllm:request_params_n", "Histogram of the n request parameter.", [1, 2, 5, 10, 20]);
+        histogram("vllm:request_params_max_tokens", "Histogram of the max_tokens request parameter.", tokens);
+        histogram("vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds.", TTFT_BUCKETS);
+        // Deprecated from 0.11 (when inter-token latency appears); the 0.11 help text lacks a space upstream too.
+        const itl = has("vllm:inter_token_latency_seconds");
+        histogram(
+            "vllm:time_per_output_token_seconds",
+            `Histogram of time per output token in seconds.${itl ? "DEPRECATED: Use vllm:inter_token_latency_seconds instead." : ""}`,
+            ITL_BUCKETS,
+        );
+        histogram("vllm:inter_token_latency_seconds", "Histogram of inter-token latency in seconds.", ITL_BUCKETS);
+        histogram("vllm:e2e_request_latency_seconds", "Histogram of e2e request latency in seconds.", REQUEST_LATENCY_BUCKETS);
+        histogram("vllm:request_queue_time_seconds", "Histogram of time spent in WAITING phase for request.", REQUEST_LATENCY_BUCKETS);
+        histogram("vllm:request_inference_time_seconds", "Histogram of time spent in RUNNING phase for request.", REQUEST_LATENCY_BUCKETS);
+        histogram("vllm:request_prefill_time_seconds", "Histogram of time spent in PREFILL phase for request.", REQUEST_LATENCY_BUCKETS);
+        histogram("vllm:request_decode_time_seconds", "Histogram of time spent in DECODE phase for request.", REQUEST_LATENCY_BUCKETS);
+    }
+
+    private set(name: string, v: number): void {
+        this.gauges.get(name)?.set(this.labels, v);
+    }
+    private inc(name: string, v: number): void {
+        this.counters.get(name)?.inc(this.labels, v);
+    }
+    private observe(name: string, v: number): void {
+        this.h.get(name)?.observe(this.labels, v);
     }
 
     /** `PrometheusStatLogger.record`: called once per engine step, like vLLM's frontend does. */
     record(s: StepStats): void {
-        const l = this.labels;
-        this.running.set(l, s.running);
-        this.waiting.set(l, s.waiting);
-        this.kvUsage.set(l, s.kvUsage);
-        this.counters.prefixQueries.inc(l, s.prefixCacheQueries);
-        this.counters.prompt.inc(l, s.promptTokens);
-        this.counters.generation.inc(l, s.generationTokens);
-        this.h.iterationTokens.observe(l, s.promptTokens + s.generationTokens);
-        for (const v of s.maxGenerationTokens) this.h.maxGeneration.observe(l, v);
-        for (const v of s.nParams) this.h.n.observe(l, v);
-        for (const v of s.ttfts) this.h.ttft.observe(l, v);
+        this.set("vllm:num_requests_running", s.running);
+        this.set("vllm:num_requests_waiting", s.waiting);
+        this.set("vllm:gpu_cache_usage_perc", s.kvUsage);
+        this.set("vllm:kv_cache_usage_perc", s.kvUsage);
+        this.inc("vllm:gpu_prefix_cache_queries", s.prefixCacheQueries);
+        this.inc("vllm:prefix_cache_queries", s.prefixCacheQueries);
+        this.inc("vllm:prompt_tokens", s.promptTokens);
+        this.inc("vllm:generation_tokens", s.generationTokens);
+        this.observe("vllm:iteration_tokens_total", s.promptTokens + s.generationTokens);
+        for (const v of s.maxGenerationTokens) this.observe("vllm:request_max_num_generation_tokens", v);
+        for (const v of s.nParams) this.observe("vllm:request_params_n", v);
+        for (const v of s.ttfts) this.observe("vllm:time_to_first_token_seconds", v);
         for (const v of s.itls) {
-            this.h.itl.observe(l, v);
-            this.h.tpot.observe(l, v);
+            this.observe("vllm:inter_token_latency_seconds", v);
+            this.observe("vllm:time_per_output_token_seconds", v);
         }
         for (const f of s.finished) {
-            this.success.inc({ ...l, finished_reason: f.reason });
-            this.h.e2e.observe(l, f.e2e);
-            this.h.queue.observe(l, f.queued);
-            this.h.prefill.observe(l, f.prefill);
-            this.h.inference.observe(l, f.inference);
-            this.h.decode.observe(l, f.decode);
-            this.h.promptTokens.observe(l, f.promptTokens);
-            this.h.generationTokens.observe(l, f.generationTokens);
-            if (f.maxTokensParam) this.h.maxTokens.observe(l, f.maxTokensParam);
+            this.success?.inc({ ...this.labels, finished_reason: f.reason });
+            this.observe("vllm:e2e_request_latency_seconds", f.e2e);
+            this.observe("vllm:request_queue_time_seconds", f.queued);
+            this.observe("vllm:request_prefill_time_seconds", f.prefill);
+            this.observe("vllm:request_inference_time_seconds", f.inference);
+            this.observe("vllm:request_decode_time_seconds", f.decode);
+            this.observe("vllm:request_prompt_tokens", f.promptTokens);
+            this.observe("vllm:request_generation_tokens", f.generationTokens);
+            if (f.maxTokensParam) this.observe("vllm:request_params_max_tokens", f.maxTokensParam);
         }
     }
 }

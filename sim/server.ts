@@ -15,7 +15,7 @@ import { Engine } from "./engine";
 import { exposition, FinishReason, HttpMetrics, Registry } from "./metrics";
 import { chunk, effectiveMaxTokens, Endpoint, errorBody, fullResponse, ParsedRequest, parseRequest, RequestError, requestId, tokenText, usage, usageChunk } from "./openai";
 
-/** The vLLM release the simulator imitates (GET /version). */
+/** The vLLM release the simulator imitates without an image naming one (GET /version). */
 export const SIMULATED_VLLM_VERSION = "0.11.0";
 /** h11's default max incomplete event size in vLLM 0.11 (4 MB): larger bodies are refused. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -35,6 +35,8 @@ export interface ServerDeps {
     http: HttpMetrics;
     state: ServerState;
     log: (line: string) => void;
+    /** The vLLM version imitated (from the image's tag, sim/catalogue.ts); default the pinned one. */
+    version?: string;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, deps: ServerDeps) => void | Promise<void>;
@@ -176,7 +178,7 @@ const ROUTES: Record<string, Route> = {
     "/load": { methods: ["GET"], handler: (_q, res, { state, config }) => sendJson(res, 200, { server_load: config.serverLoadTracking ? state.inFlight : 0 }) },
     "/version": {
         methods: ["GET"],
-        handler: (_q, res) => sendJson(res, 200, { version: SIMULATED_VLLM_VERSION, simulator: "vllm-sim: a simulator of vLLM's OpenAI server, not vLLM" }),
+        handler: (_q, res, { version }) => sendJson(res, 200, { version: version ?? SIMULATED_VLLM_VERSION, simulator: "vllm-sim: a simulator of vLLM's OpenAI server, not vLLM" }),
     },
     "/v1/models": { methods: ["GET"], handler: models },
     "/v1/chat/completions": { methods: ["POST"], handler: generate("chat") },

@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
+import { freePort } from "../env/ports";
 import { EXIT_CODES, SMOKE_PROMPT, SmokeError, main, normalizeBaseUrl, parseArgs, runSmoke } from "../scripts/smoke";
 
 interface FakeVllm {
@@ -77,15 +78,6 @@ async function startFakeVllm(cfg: FakeVllm): Promise<Server> {
                 server.close(() => resolve());
             }),
     };
-}
-
-/** A port nothing listens on: bind one, then free it. */
-async function freePort(): Promise<number> {
-    const s = http.createServer();
-    await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
-    const { port } = s.address() as AddressInfo;
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-    return port;
 }
 
 function capture() {

@@ -1,6 +1,6 @@
 /** kube-apiserver on 127.0.0.1 over etcd, with the cluster's PKI, RBAC and the aggregation layer. */
-import { Component, Launch, launch } from "./component";
-import { TlsOpts, adminTls, answers200 } from "./http";
+import { Component, Launch, clusterComponent } from "./component";
+import { TlsOpts, answers200 } from "../http";
 import { SERVICE_CIDR } from "./network";
 import { Pki } from "./pki";
 
@@ -55,11 +55,11 @@ export function apiserverReady(server: string, tls: TlsOpts): Promise<boolean> {
     return answers200(`${server}/readyz`, tls);
 }
 
-export function startApiserver(o: ApiserverOptions): Component {
-    const server = apiserverUrl(o.port);
-    const tls = adminTls(o.pki);
-    return launch("kube-apiserver", apiserverArgs(o), o, {
-        what: `kube-apiserver ${server}/readyz`,
-        check: () => apiserverReady(server, tls),
+export function apiserverComponent(o: ApiserverOptions): Component {
+    const url = `${apiserverUrl(o.port)}/readyz`;
+    const admin = o.pki.cert("admin");
+    return clusterComponent("kube-apiserver", apiserverArgs(o), o, {
+        what: `kube-apiserver ${url}`,
+        readiness: { http: url, ca: o.pki.caCrt, cert: admin.crt, key: admin.key },
     });
 }

@@ -2,10 +2,9 @@
  * Stopping on exit: every cluster this process started is stopped when it exits, normally or by a
  * signal. Exit handlers get no event loop, so this stop is synchronous (same stages as stopCluster).
  */
-import * as fs from "fs";
 import * as os from "os";
-import { pidAlive } from "../process";
-import { readState, runningInStopOrder, statePath } from "./state";
+import { isRunning, pidAlive } from "../process";
+import { clusterStateFile } from "./state";
 
 /** Clusters started by this process (stateDirs), stopped by registerCleanup's handlers. */
 const startedHere = new Set<string>();
@@ -30,19 +29,19 @@ function sleepSync(ms: number): void {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** SIGTERM each stage, SIGKILL what outlives graceMs, each wait bounded; removes the state file. */
+/** SIGTERM each process in reverse start order, SIGKILL what outlives graceMs, each wait bounded; removes the state file. */
 export function stopSync(stateDir: string, graceMs = 10_000): void {
-    const state = readState(stateDir);
-    if (!state) return;
-    for (const group of runningInStopOrder(state)) {
-        for (const c of group) signalPid(c.pid, "SIGTERM");
+    const state = clusterStateFile(stateDir);
+    for (const c of [...state.processes()].reverse()) {
+        if (!isRunning(c)) continue;
+        signalPid(c.pid, "SIGTERM");
         const deadline = Date.now() + graceMs;
-        while (group.some((c) => pidAlive(c.pid)) && Date.now() < deadline) sleepSync(50);
-        for (const c of group) if (pidAlive(c.pid)) signalPid(c.pid, "SIGKILL");
+        while (pidAlive(c.pid) && Date.now() < deadline) sleepSync(50);
+        if (pidAlive(c.pid)) signalPid(c.pid, "SIGKILL");
         const killDeadline = Date.now() + 5000;
-        while (group.some((c) => pidAlive(c.pid)) && Date.now() < killDeadline) sleepSync(50);
+        while (pidAlive(c.pid) && Date.now() < killDeadline) sleepSync(50);
     }
-    fs.rmSync(statePath(stateDir), { force: true });
+    state.delete();
     markStopped(stateDir);
 }
 

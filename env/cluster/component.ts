@@ -1,10 +1,13 @@
 /**
- * One process of the control plane, envtest-style: started detached (env/process.ts) with its log
- * in `<logDir>/<name>.log`, and a bounded readiness wait that names it and shows its log tail.
+ * How the control plane's processes are described: env/component.ts Components with their log in
+ * `<logDir>/<name>.log` and the cluster's state dir as working directory.
  */
 import * as path from "path";
-import { ProcessRecord, startProcess, waitUntil } from "../process";
+import { Component } from "../component";
+import { Readiness } from "../readiness";
 import { ComponentName } from "./binaries";
+
+export { Component };
 
 /** Where and how any component runs. */
 export interface Launch {
@@ -14,36 +17,26 @@ export interface Launch {
     logDir: string;
     /** Working directory (relative paths a component writes land here). */
     cwd: string;
-}
-
-export interface Component {
-    name: ComponentName;
-    process: ProcessRecord;
-    /** Resolves once the component answers its health check; fails at once if it exits, or after timeoutMs. */
-    ready(timeoutMs: number): Promise<void>;
+    /** Bound for the readiness wait (default 60 s). */
+    readyTimeoutMs?: number;
 }
 
 export interface HealthCheck {
     /** What is waited for, in messages (`etcd http://127.0.0.1:2379/health`). */
     what: string;
-    check: () => Promise<boolean>;
-    intervalMs?: number;
+    readiness: Readiness;
 }
 
-/** Bounded wait; errors start with "local cluster:" and name the process and its log. */
-export async function waitFor(what: string, check: () => Promise<boolean>, o: { timeoutMs: number; process?: ProcessRecord; intervalMs?: number }): Promise<void> {
-    try {
-        await waitUntil(what, check, o);
-    } catch (e) {
-        throw new Error(`local cluster: ${(e as Error).message}`);
-    }
-}
-
-export function launch(name: ComponentName, args: string[], l: Launch, health: HealthCheck): Component {
-    const rec = startProcess({ name, command: l.bin, args, cwd: l.cwd, logFile: path.join(l.logDir, `${name}.log`) });
-    return {
+/** The component, not started yet (Component.start, or a Startup stage). */
+export function clusterComponent(name: ComponentName, args: string[], l: Launch, health: HealthCheck): Component {
+    return new Component({
         name,
-        process: rec,
-        ready: (timeoutMs) => waitFor(health.what, health.check, { timeoutMs, process: rec, intervalMs: health.intervalMs }),
-    };
+        command: l.bin,
+        args,
+        cwd: l.cwd,
+        logFile: path.join(l.logDir, `${name}.log`),
+        what: health.what,
+        readyTimeoutMs: l.readyTimeoutMs,
+        readiness: health.readiness,
+    });
 }

@@ -4,7 +4,6 @@
  * from that CA, a single instance (no leader election), and /healthz as their health check.
  */
 import { HealthCheck } from "./component";
-import { answers200, caOnly } from "./http";
 import { Pki } from "./pki";
 
 export interface ControlLoopOptions {
@@ -33,6 +32,5 @@ export function controlLoopFlags(identity: string, o: ControlLoopOptions): strin
 
 export function healthz(component: string, o: ControlLoopOptions): HealthCheck {
     const url = `https://127.0.0.1:${o.port}/healthz`;
-    const tls = caOnly(o.pki);
-    return { what: `${component} ${url}`, check: () => answers200(url, tls) };
+    return { what: `${component} ${url}`, readiness: { http: url, ca: o.pki.caCrt } };
 }

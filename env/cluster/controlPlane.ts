@@ -1,13 +1,13 @@
-/** The control plane's processes in dependency order: etcd, the API server, then its three clients in parallel. */
+/** The control plane's processes in dependency order: etcd, the API server, then its three clients together. */
 import * as path from "path";
-import { startApiserver } from "./apiserver";
+import { Startup } from "../components";
+import { apiserverComponent } from "./apiserver";
 import { Component } from "./component";
-import { startControllerManager } from "./controllerManager";
-import { startEtcd } from "./etcd";
-import { PodLifecycle, startKwok } from "./kwok";
+import { controllerManagerComponent } from "./controllerManager";
+import { etcdComponent } from "./etcd";
+import { PodLifecycle, kwokComponent } from "./kwok";
 import { ClusterLayout } from "./layout";
-import { Log, timed } from "./log";
-import { startScheduler } from "./scheduler";
+import { schedulerComponent } from "./scheduler";
 
 export interface ControlPlane {
     etcd: Component;
@@ -24,40 +24,42 @@ export interface ControlPlaneOptions {
     timeoutMs: number;
 }
 
-/** Starts and waits for each process, recording it in the state file as soon as it runs. */
-export async function startControlPlane(l: ClusterLayout, o: ControlPlaneOptions, log: Log): Promise<ControlPlane> {
+/** The components, not started, in the order they must start. */
+export function controlPlaneComponents(l: ClusterLayout, o: ControlPlaneOptions): ControlPlane {
     const { bins } = l.state;
     const { pki, ports } = l;
-    const etcd = l.record(
-        startEtcd({ ...l.launch(bins.etcd), dataDir: path.join(l.stateDir, "etcd-data"), clientPort: ports.etcd, peerPort: ports.etcdPeer }),
-    );
-    await timed(log, "etcd is healthy", () => etcd.ready(o.timeoutMs));
-
-    const certDir = path.join(l.stateDir, "run", "apiserver-certs");
-    const apiserver = l.record(startApiserver({ ...l.launch(bins["kube-apiserver"]), etcdPort: ports.etcd, port: ports.apiserver, pki, certDir }));
-    await timed(log, "kube-apiserver is ready", () => apiserver.ready(o.timeoutMs));
-
-    const controllerManager = l.record(
-        startControllerManager({
-            ...l.launch(bins["kube-controller-manager"]),
+    const launch = (bin: string) => ({ ...l.launch(bin), readyTimeoutMs: o.timeoutMs });
+    return {
+        etcd: etcdComponent({ ...launch(bins.etcd), dataDir: path.join(l.stateDir, "etcd-data"), clientPort: ports.etcd, peerPort: ports.etcdPeer }),
+        apiserver: apiserverComponent({
+            ...launch(bins["kube-apiserver"]),
+            etcdPort: ports.etcd,
+            port: ports.apiserver,
+            pki,
+            certDir: path.join(l.stateDir, "run", "apiserver-certs"),
+        }),
+        controllerManager: controllerManagerComponent({
+            ...launch(bins["kube-controller-manager"]),
             kubeconfig: l.kubeconfigOf("controller-manager"),
             port: ports.controllerManager,
             pki,
         }),
-    );
-    const scheduler = l.record(
-        startScheduler({ ...l.launch(bins["kube-scheduler"]), kubeconfig: l.kubeconfigOf("scheduler"), port: ports.scheduler, pki }),
-    );
-    const kwok = l.record(
-        startKwok({
-            ...l.launch(bins.kwok),
+        scheduler: schedulerComponent({ ...launch(bins["kube-scheduler"]), kubeconfig: l.kubeconfigOf("scheduler"), port: ports.scheduler, pki }),
+        kwok: kwokComponent({
+            ...launch(bins.kwok),
             kubeconfig: l.kubeconfigOf("kwok"),
             port: ports.kwok,
             stagesDir: o.stagesDir,
             podLifecycle: o.podLifecycle,
         }),
-    );
-    // The three start in parallel; wait for each, bounded.
-    await Promise.all([controllerManager, scheduler, kwok].map((c) => timed(log, `${c.name} is healthy`, () => c.ready(o.timeoutMs))));
-    return { etcd, apiserver, controllerManager, scheduler, kwok };
+    };
+}
+
+/** Starts and waits for each process, recorded in the state file as soon as it runs; the startup rolls back on failure. */
+export async function startControlPlane(l: ClusterLayout, o: ControlPlaneOptions, startup: Startup): Promise<ControlPlane> {
+    const cp = controlPlaneComponents(l, o);
+    await startup.start(cp.etcd);
+    await startup.start(cp.apiserver);
+    await startup.start([cp.controllerManager, cp.scheduler, cp.kwok]);
+    return cp;
 }

@@ -1,5 +1,5 @@
 /** kube-controller-manager: every default controller (Deployment, ReplicaSet, Endpoints, HPA, GC, ...). */
-import { Component, Launch, launch } from "./component";
+import { Component, Launch, clusterComponent } from "./component";
 import { ControlLoopOptions, controlLoopFlags, healthz } from "./controlLoop";
 import { SERVICE_CIDR } from "./network";
 
@@ -24,6 +24,6 @@ export function controllerManagerArgs(o: ControllerManagerOptions): string[] {
     ];
 }
 
-export function startControllerManager(o: ControllerManagerOptions): Component {
-    return launch("kube-controller-manager", controllerManagerArgs(o), o, healthz("kube-controller-manager", o));
+export function controllerManagerComponent(o: ControllerManagerOptions): Component {
+    return clusterComponent("kube-controller-manager", controllerManagerArgs(o), o, healthz("kube-controller-manager", o));
 }

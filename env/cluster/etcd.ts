@@ -1,6 +1,6 @@
 /** etcd: one member, plain HTTP on loopback only (as envtest runs it), throwaway data. */
-import { Component, Launch, launch } from "./component";
-import { httpGet } from "./http";
+import { Component, Launch, clusterComponent } from "./component";
+import { httpGet } from "../http";
 
 export interface EtcdOptions extends Launch {
     dataDir: string;
@@ -28,12 +28,13 @@ export function etcdArgs(o: EtcdOptions): string[] {
 /** etcd's own verdict: /health answers `"health":"true"`. */
 export async function etcdHealthy(clientPort: number): Promise<boolean> {
     const r = await httpGet(`http://127.0.0.1:${clientPort}/health`);
-    return r.status === 200 && /"health":\s*"true"/.test(r.body);
+    return r.status === 200 && new RegExp(ETCD_HEALTHY_BODY).test(r.body);
 }
 
-export function startEtcd(o: EtcdOptions): Component {
-    return launch("etcd", etcdArgs(o), o, {
-        what: `etcd http://127.0.0.1:${o.clientPort}/health`,
-        check: () => etcdHealthy(o.clientPort),
-    });
+/** etcd's own verdict, as a readiness check (see etcdHealthy). */
+export const ETCD_HEALTHY_BODY = '"health":\\s*"true"';
+
+export function etcdComponent(o: EtcdOptions): Component {
+    const url = `http://127.0.0.1:${o.clientPort}/health`;
+    return clusterComponent("etcd", etcdArgs(o), o, { what: `etcd ${url}`, readiness: { http: url, bodyMatches: ETCD_HEALTHY_BODY } });
 }

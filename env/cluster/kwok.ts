@@ -4,10 +4,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../../scripts/toolchain";
+import { REPO_ROOT } from "../repo";
 import { findShareDir, hasYaml } from "./binaries";
-import { Component, Launch, launch } from "./component";
-import { answers200 } from "./http";
+import { Component, Launch, clusterComponent } from "./component";
 import { KWOK_NODE_IP, POD_CIDR } from "./network";
 import { KWOK_NODE_ANNOTATION } from "./nodes";
 
@@ -62,7 +61,7 @@ export function kwokArgs(o: KwokOptions): string[] {
     ];
 }
 
-export function startKwok(o: KwokOptions): Component {
+export function kwokComponent(o: KwokOptions): Component {
     const url = `http://127.0.0.1:${o.port}/healthz`;
-    return launch("kwok", kwokArgs(o), o, { what: `kwok ${url}`, check: () => answers200(url) });
+    return clusterComponent("kwok", kwokArgs(o), o, { what: `kwok ${url}`, readiness: { http: url } });
 }

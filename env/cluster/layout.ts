@@ -1,17 +1,18 @@
 /**
  * A fresh cluster's files and ports: certificates, kubeconfigs per identity, free loopback ports,
- * and the state file that records every process as it starts.
+ * and the cluster's facts in the state file (its processes are recorded there as they start).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { apiserverUrl } from "./apiserver";
 import { BinaryName } from "./binaries";
-import { Component, Launch } from "./component";
+import { StateFile } from "../stateFile";
+import { Launch } from "./component";
 import { writeKubeconfig } from "./kubeconfig";
 import { Log } from "./log";
 import { Pki, generatePki } from "./pki";
-import { freePorts } from "./ports";
-import { ClusterState, fromRecord, writeState } from "./state";
+import { freePorts } from "../ports";
+import { ClusterState, writeState } from "./state";
 
 export interface ClusterPorts {
     etcd: number;
@@ -26,14 +27,14 @@ export interface ClusterLayout {
     stateDir: string;
     pki: Pki;
     ports: ClusterPorts;
-    /** Written to the state file on every change. */
+    /** The cluster's facts; `save()` writes them to the state file. */
     state: ClusterState;
+    file: StateFile;
+    save(): void;
     /** The kubeconfig of a component's client identity (see CLIENT_IDENTITIES). */
     kubeconfigOf(identity: string): string;
     /** Logs in `<stateDir>/logs`, working directory `<stateDir>/run`. */
     launch(bin: string): Launch;
-    /** Records a started component in the state file (so it can be stopped whatever happens next). */
-    record(c: Component): Component;
 }
 
 /** Subdirectories recreated on every start (the state file itself stays until stopCluster). */
@@ -46,8 +47,8 @@ async function allocatePorts(): Promise<ClusterPorts> {
     return { etcd, etcdPeer, apiserver, controllerManager, scheduler, kwok };
 }
 
-/** Fresh certificates, etcd data and logs; kubeconfigs; the initial state file. */
-export async function prepareLayout(stateDir: string, bins: Record<BinaryName, string>, crdDir: string | undefined, log: Log): Promise<ClusterLayout> {
+/** Fresh certificates, etcd data and logs; kubeconfigs; the cluster's facts in the state file. */
+export async function prepareLayout(stateDir: string, bins: Record<BinaryName, string>, crdDir: string | undefined, log: Log, file: StateFile): Promise<ClusterLayout> {
     for (const sub of FRESH_DIRS) fs.rmSync(path.join(stateDir, sub), { recursive: true, force: true });
     fs.mkdirSync(path.join(stateDir, "logs"), { recursive: true });
     fs.mkdirSync(path.join(stateDir, "run"), { recursive: true });
@@ -62,7 +63,6 @@ export async function prepareLayout(stateDir: string, bins: Record<BinaryName, s
     for (const id of COMPONENT_IDENTITIES) writeKubeconfig(kubeconfigOf(id), server, pki, id);
 
     const state: ClusterState = {
-        version: 1,
         startedAt: new Date().toISOString(),
         stateDir,
         kubeconfig,
@@ -71,20 +71,16 @@ export async function prepareLayout(stateDir: string, bins: Record<BinaryName, s
         bins,
         crdDir,
         nodes: [],
-        components: [],
     };
-    writeState(state);
+    writeState(file, state);
     return {
         stateDir,
         pki,
         ports,
         state,
+        file,
+        save: () => writeState(file, state),
         kubeconfigOf,
         launch: (bin) => ({ bin, logDir: path.join(stateDir, "logs"), cwd: path.join(stateDir, "run") }),
-        record: (c) => {
-            state.components.push(fromRecord(c.name, c.process));
-            writeState(state);
-            return c;
-        },
     };
 }

@@ -3,7 +3,7 @@
  * `nvidia.com/gpu`) and the annotation kwok's node selector matches, so kwok keeps them Ready.
  */
 import { stringify } from "yaml";
-import { HttpResponse } from "./http";
+import { HttpResponse } from "../http";
 import { fakeNodeIp } from "./network";
 
 /** A simulated node group. */

@@ -2,15 +2,14 @@
  * The objects a fresh cluster starts with: the fake GPU nodes (Ready through kwok), the CRDs
  * (Established), and the `default` ServiceAccount pods need (made by the controller-manager).
  */
-import { waitFor } from "./component";
 import { ControlPlane } from "./controlPlane";
 import { applyCrds, selectCrdFiles, waitEstablished } from "./crds";
-import { adminTls, answers200, httpGet } from "./http";
+import { adminTls, answers200, httpGet } from "../http";
 import { Kubectl, kubectlFor } from "./kubectl";
 import { ClusterLayout } from "./layout";
 import { Log, timed } from "./log";
 import { FakeNodeGroup, nodeManifest, nodesSchedulable } from "./nodes";
-import { writeState } from "./state";
+import { waitUntil } from "../process";
 
 export interface ObjectsOptions {
     nodeGroups: FakeNodeGroup[];
@@ -34,14 +33,14 @@ export async function createObjects(l: ClusterLayout, cp: ControlPlane, o: Objec
     // Fake GPU nodes (created with their status: capacity/allocatable incl. nvidia.com/gpu).
     const nodes = nodeManifest(o.nodeGroups);
     state.nodes = nodes.names;
-    writeState(state);
+    l.save();
     await timed(log, `created ${nodes.names.length} fake GPU nodes`, () => kubectl(["create", "-f", "-"], nodes.yaml));
 
     // The API server installs the CRDs while kwok makes the nodes Ready.
     const crdFiles = state.crdDir ? selectCrdFiles(state.crdDir, o.crds) : [];
     const crdsApplied = startApplyingCrds(kubectl, state.crdDir, crdFiles, log);
     await timed(log, "nodes are Ready and schedulable", () =>
-        waitFor(`nodes ${nodes.names.join(", ")} Ready without taints`, async () => nodesSchedulable(await httpGet(`${state.server}/api/v1/nodes`, tls), nodes.names), {
+        waitUntil(`nodes ${nodes.names.join(", ")} Ready without taints`, async () => nodesSchedulable(await httpGet(`${state.server}/api/v1/nodes`, tls), nodes.names), {
             timeoutMs: o.timeoutMs,
             process: cp.kwok.process,
             intervalMs: 500,
@@ -52,7 +51,7 @@ export async function createObjects(l: ClusterLayout, cp: ControlPlane, o: Objec
 
     // Pods need the namespace's `default` ServiceAccount (ServiceAccount admission).
     await timed(log, "default/default ServiceAccount exists", () =>
-        waitFor("the default ServiceAccount in namespace default", () => answers200(`${state.server}/api/v1/namespaces/default/serviceaccounts/default`, tls), {
+        waitUntil("the default ServiceAccount in namespace default", () => answers200(`${state.server}/api/v1/namespaces/default/serviceaccounts/default`, tls), {
             timeoutMs: o.timeoutMs,
             process: cp.controllerManager.process,
             intervalMs: 300,

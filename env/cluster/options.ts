@@ -1,4 +1,5 @@
 /** The local cluster's public types: what startCluster takes and what it and clusterStatus return. */
+import { StateFile } from "../stateFile";
 import { Log } from "./log";
 import { PodLifecycle } from "./kwok";
 import { FakeNodeGroup } from "./nodes";
@@ -31,6 +32,8 @@ export interface StartOptions {
     reuse?: boolean;
     /** Progress output (default: stderr). */
     log?: Log;
+    /** Record the processes in this state file (the environment's) instead of `<stateDir>/state.json`. */
+    state?: StateFile;
 }
 
 export interface ClusterInfo {

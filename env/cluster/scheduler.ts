@@ -1,9 +1,9 @@
 /** kube-scheduler with its default profile: resource fit, `nvidia.com/gpu` included. */
-import { Component, Launch, launch } from "./component";
+import { Component, Launch, clusterComponent } from "./component";
 import { ControlLoopOptions, controlLoopFlags, healthz } from "./controlLoop";
 
 export type SchedulerOptions = Launch & ControlLoopOptions;
 
-export function startScheduler(o: SchedulerOptions): Component {
-    return launch("kube-scheduler", controlLoopFlags("scheduler", o), o, healthz("kube-scheduler", o));
+export function schedulerComponent(o: SchedulerOptions): Component {
+    return clusterComponent("kube-scheduler", controlLoopFlags("scheduler", o), o, healthz("kube-scheduler", o));
 }

@@ -1,10 +1,12 @@
 /** What a recorded cluster looks like from outside: running, healthy, and how clients reach it. */
 import * as path from "path";
+import { recordedStatus } from "../components";
+import { adminTls } from "../http";
+import { StateFile } from "../stateFile";
 import { apiserverReady } from "./apiserver";
-import { adminTls } from "./http";
 import { ClusterInfo, ClusterStatus } from "./options";
 import { pkiIn } from "./pki";
-import { ClusterState, DEFAULT_STATE_DIR, componentRunning, readState } from "./state";
+import { ClusterState, DEFAULT_STATE_DIR, clusterStateFile, readState } from "./state";
 
 /** The API server of a recorded cluster answers /readyz (false when it does not, or its PKI is gone). */
 export async function stateReady(state: Pick<ClusterState, "server" | "stateDir">): Promise<boolean> {
@@ -15,16 +17,16 @@ export async function stateReady(state: Pick<ClusterState, "server" | "stateDir"
     }
 }
 
-export function infoFromState(state: ClusterState, reused: boolean, startMs: number): ClusterInfo {
-    const kubectlDir = path.dirname(state.bins.kubectl);
+export function infoFromState(facts: ClusterState, state: StateFile, reused: boolean, startMs: number): ClusterInfo {
+    const kubectlDir = path.dirname(facts.bins.kubectl);
     return {
-        kubeconfig: state.kubeconfig,
-        server: state.server,
-        stateDir: state.stateDir,
-        env: { KUBECONFIG: state.kubeconfig, PATH: [kubectlDir, process.env.PATH ?? ""].join(path.delimiter) },
-        kubectl: state.bins.kubectl,
-        nodes: state.nodes,
-        pids: Object.fromEntries(state.components.map((c) => [c.name, c.pid])),
+        kubeconfig: facts.kubeconfig,
+        server: facts.server,
+        stateDir: facts.stateDir,
+        env: { KUBECONFIG: facts.kubeconfig, PATH: [kubectlDir, process.env.PATH ?? ""].join(path.delimiter) },
+        kubectl: facts.bins.kubectl,
+        nodes: facts.nodes,
+        pids: Object.fromEntries(state.processes().map((c) => [c.name, c.pid])),
         reused,
         startMs,
     };
@@ -32,10 +34,11 @@ export function infoFromState(state: ClusterState, reused: boolean, startMs: num
 
 export async function clusterStatus(opts: { stateDir?: string } = {}): Promise<ClusterStatus> {
     const stateDir = path.resolve(opts.stateDir ?? DEFAULT_STATE_DIR);
-    const state = readState(stateDir);
-    if (!state) return { stateDir, running: false, healthy: false, components: [] };
-    const components = state.components.map((c) => ({ name: c.name, pid: c.pid, running: componentRunning(c), log: c.log }));
+    const state = clusterStateFile(stateDir);
+    const facts = readState(state);
+    if (!facts) return { stateDir, running: false, healthy: false, components: [] };
+    const components = recordedStatus(state).map((c) => ({ name: c.name, pid: c.pid, running: c.running, log: c.logFile }));
     const running = components.length > 0 && components.every((c) => c.running);
-    const healthy = running && (await stateReady(state));
-    return { stateDir, running, healthy, server: state.server, kubeconfig: state.kubeconfig, components };
+    const healthy = running && (await stateReady(facts));
+    return { stateDir, running, healthy, server: facts.server, kubeconfig: facts.kubeconfig, components };
 }

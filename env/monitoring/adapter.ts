@@ -8,11 +8,14 @@
  * judges the new rules, and a bad file leaves the running adapter and its registration unchanged.
  */
 import * as fs from "fs";
-import * as https from "https";
 import * as path from "path";
 import * as YAML from "yaml";
 import { AdapterTiming, adapterTimingFlags } from "@vllm-pulumi/kube-parser";
-import { ProcessRecord, freePort, startProcess, stopProcess, waitUntil } from "../process";
+import { Component } from "../component";
+import { Startup } from "../components";
+import { freePort } from "../ports";
+import { ProcessRecord, waitUntil } from "../process";
+import { StateFile } from "../stateFile";
 import {
     MANAGED_BY,
     RegistrationOptions,
@@ -48,6 +51,8 @@ export interface AdapterOptions {
     binDirs?: string[];
     /** Bound for each wait. Default 60 s. */
     timeoutMs?: number;
+    /** Where its process is recorded (the environment's state file); default: in memory. */
+    state?: StateFile;
 }
 
 export interface AdapterHandle {
@@ -62,6 +67,7 @@ export interface AdapterHandle {
 }
 
 interface Instance {
+    component: Component;
     process: ProcessRecord;
     port: number;
     configFile: string;
@@ -81,22 +87,13 @@ export function validateRulesYaml(text: string): void {
     if (unknown.length > 0) throw new Error(`adapter rules: unknown top-level keys ${unknown.join(", ")} (known: ${known.join(", ")})`);
 }
 
-function httpsStatus(url: string, caPem: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const req = https.get(url, { ca: caPem, timeout: 2_000 }, (res) => {
-            res.resume();
-            resolve(res.statusCode ?? 0);
-        });
-        req.on("timeout", () => req.destroy(new Error("timeout")));
-        req.on("error", reject);
-    });
-}
-
 interface Ctx {
     opts: AdapterOptions;
     bin: string;
     cert: ServingCert;
     caPem: string;
+    caFile: string;
+    state: StateFile;
     dir: string;
     timeoutMs: number;
 }
@@ -108,7 +105,8 @@ async function launch(ctx: Ctx, rulesYaml: string, generation: number): Promise<
     const configFile = path.join(ctx.dir, `rules-${generation}.yaml`);
     fs.writeFileSync(configFile, rulesYaml);
     const kc = o.cluster.kubeconfig;
-    const proc = startProcess({
+    const url = `https://${o.address}:${port}/readyz`;
+    const component = new Component({
         name: "prometheus-adapter",
         command: ctx.bin,
         args: [
@@ -126,20 +124,24 @@ async function launch(ctx: Ctx, rulesYaml: string, generation: number): Promise<
             `--cert-dir=${ctx.dir}`,
         ],
         logFile: path.join(o.stateDir, "logs", "prometheus-adapter.log"),
-    });
-    const url = `https://${o.address}:${port}/readyz`;
-    try {
+        what: `prometheus-adapter ${url}`,
         // /readyz is always authorized (k8s.io/apiserver alwaysAllowPaths); the TLS check uses our CA.
-        await waitUntil(`prometheus-adapter ${url}`, async () => (await httpsStatus(url, ctx.caPem)) === 200, {
-            timeoutMs: ctx.timeoutMs,
-            process: proc,
-        });
+        readiness: { http: url, ca: ctx.caFile },
+        readyTimeoutMs: ctx.timeoutMs,
+    });
+    try {
+        await new Startup(ctx.state).run((s) => s.start(component));
     } catch (e) {
-        await stopProcess(proc);
         fs.rmSync(configFile, { force: true });
         throw e;
     }
-    return { process: proc, port, configFile };
+    return { component, process: component.process, port, configFile };
+}
+
+/** Stops one adapter process and forgets its record. */
+async function retire(ctx: Ctx, i: Instance): Promise<void> {
+    await i.component.stop();
+    ctx.state.remove(i.process.pid);
 }
 
 /** Both APIServices Available and both versions answering through the API server. */
@@ -175,7 +177,16 @@ export async function startAdapter(opts: AdapterOptions): Promise<AdapterHandle>
         dnsNames: [`${serviceName}.${namespace}.svc`, `${serviceName}.${namespace}.svc.cluster.local`],
         ips: [opts.address],
     });
-    const ctx: Ctx = { opts, bin: findBinary("prometheus-adapter", opts.binDirs), cert, caPem: fs.readFileSync(pki.caCrt, "utf8"), dir, timeoutMs: opts.timeoutMs ?? 60_000 };
+    const ctx: Ctx = {
+        opts,
+        bin: findBinary("prometheus-adapter", opts.binDirs),
+        cert,
+        caPem: fs.readFileSync(pki.caCrt, "utf8"),
+        caFile: pki.caCrt,
+        state: opts.state ?? new StateFile(),
+        dir,
+        timeoutMs: opts.timeoutMs ?? 60_000,
+    };
     const kube = kubeFromFile(opts.cluster.kubeconfig);
     let generation = 0;
     let current = await launch(ctx, opts.rulesYaml, generation);
@@ -186,7 +197,7 @@ export async function startAdapter(opts: AdapterOptions): Promise<AdapterHandle>
         await waitAvailable(kube, reg(current.port), ctx.timeoutMs, current.process);
     } catch (e) {
         await unregister().catch(() => undefined);
-        await stopProcess(current.process);
+        await retire(ctx, current);
         throw e;
     }
     return {
@@ -203,7 +214,7 @@ export async function startAdapter(opts: AdapterOptions): Promise<AdapterHandle>
             await apply(kube, adapterEndpointSlice(reg(next.port)));
             const old = current;
             current = next;
-            await stopProcess(old.process);
+            await retire(ctx, old);
             fs.rmSync(old.configFile, { force: true });
             await waitAvailable(kube, reg(current.port), ctx.timeoutMs, current.process);
         },
@@ -212,7 +223,7 @@ export async function startAdapter(opts: AdapterOptions): Promise<AdapterHandle>
             try {
                 await unregister();
             } finally {
-                await stopProcess(current.process);
+                await retire(ctx, current);
             }
         },
     };

@@ -35,5 +35,11 @@ exec "$@"
  * existing, empty directory (the tmpfs mount point, used only when /etc/prometheus is missing).
  */
 export function withEtcPrometheus(etcDir: string, scratchDir: string, bin: string, args: string[]): [string, string[]] {
-    return ["unshare", ["--mount", "--propagation", "private", "--", "sh", "-c", SCRIPT, "sh", etcDir, scratchDir, bin, ...args]];
+    const [cmd, ...rest] = etcPrometheusWrapper(etcDir, scratchDir);
+    return [cmd, [...rest, bin, ...args]];
+}
+
+/** The same as a wrapper (env/process.ts ProcessSpec.wrapper): what comes before `bin args`. */
+export function etcPrometheusWrapper(etcDir: string, scratchDir: string): string[] {
+    return ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", SCRIPT, "sh", etcDir, scratchDir];
 }

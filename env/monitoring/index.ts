@@ -10,9 +10,11 @@
  *   ...
  *   await adapter.stop(); await mon.stop();
  */
+import { Startup, stopComponents } from "../components";
 import { ProcessRecord } from "../process";
+import { StateFile } from "../stateFile";
 import { LocalCluster } from "./cluster";
-import { OperatorHandle, startOperator } from "./operator";
+import { OperatorHandle, operatorComponent } from "./operator";
 import { PrometheusHandle, PrometheusOptions, startPrometheus } from "./prometheus";
 import { Sample } from "./promApi";
 
@@ -45,20 +47,24 @@ export interface Monitoring {
 
 export async function startMonitoring(opts: MonitoringOptions): Promise<Monitoring> {
     const t0 = Date.now();
-    const operator = await startOperator({
+    const state = opts.state ?? new StateFile();
+    const { component: operatorProcess, url } = await operatorComponent({
         kubeconfig: opts.cluster.kubeconfig,
         stateDir: opts.stateDir,
         binDirs: opts.binDirs,
         namespaces: opts.operatorNamespaces,
         timeoutMs: opts.timeoutMs,
     });
-    let prometheus: PrometheusHandle;
-    try {
-        prometheus = await startPrometheus(opts);
-    } catch (e) {
-        await operator.stop();
-        throw e;
-    }
+    // The operator first (Prometheus runs the config it writes); a failure stops both, in reverse.
+    const prometheus = await new Startup(state).run(async (startup) => {
+        await startup.start(operatorProcess);
+        return startPrometheus({ ...opts, state });
+    });
+    const operator: OperatorHandle = {
+        process: operatorProcess.process,
+        url,
+        stop: async () => void (await stopComponents(state, { only: [operatorProcess.name] })),
+    };
     return {
         prometheusUrl: prometheus.url,
         processes: [operator.process, ...prometheus.processes],

@@ -14,7 +14,11 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ensureTools, findExecutable } from "../tools";
-import { ProcessRecord, freePort, startProcess, stopProcess, waitUntil } from "../process";
+import { Component } from "../component";
+import { Startup, stopComponents } from "../components";
+import { freePort } from "../ports";
+import { ProcessRecord } from "../process";
+import { StateFile } from "../stateFile";
 import { MANAGED_BY } from "./adapterRegistration";
 import { Kube, apply, kubeFromFile, read, remove } from "./kube";
 import { KSM_NAME, KsmRegistration, ksmObjects, ksmRefs, validateKsmRegistration } from "./kubeStateMetricsObjects";
@@ -47,6 +51,8 @@ export interface KubeStateMetricsOptions {
     watchNamespaces?: string[];
     /** Bound for the start-up wait. Default 60 s. */
     timeoutMs?: number;
+    /** Where its process is recorded (the environment's state file); default: in memory. */
+    state?: StateFile;
 }
 
 export interface KubeStateMetricsHandle {
@@ -82,12 +88,6 @@ async function freePortOn(address: string): Promise<number> {
                 "the address must be routed to this machine, e.g. in the environment's network namespace (SERVICE_HOST_CIDR)",
         );
     }
-}
-
-async function httpOk(url: string): Promise<boolean> {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    await res.arrayBuffer();
-    return res.ok;
 }
 
 /** Deletes what startKubeStateMetrics registered (only objects labelled as ours); returns what was deleted. */
@@ -131,29 +131,40 @@ export async function startKubeStateMetrics(opts: KubeStateMetricsOptions): Prom
     const reg: KsmRegistration = { ...base, ports };
     const args = ksmArgs(opts, base.address, ports);
     const kube = kubeFromFile(opts.kubeconfig);
-    const proc = startProcess({ name: KSM_NAME, command: bin, args, logFile: path.join(opts.logDir, `${KSM_NAME}.log`) });
     const metricsUrl = `http://${base.address}:${ports.metrics}/metrics`;
     const telemetryUrl = `http://${base.address}:${ports.telemetry}/metrics`;
+    const ksm = new Component({
+        name: KSM_NAME,
+        command: bin,
+        args,
+        logFile: path.join(opts.logDir, `${KSM_NAME}.log`),
+        what: `kube-state-metrics to serve ${metricsUrl}`,
+        // /readyz (telemetry server) is 200 once KSM's registry gathers anything; /metrics then serves the stores.
+        readiness: { all: [{ http: `http://${base.address}:${ports.telemetry}/readyz` }, { http: metricsUrl }] },
+        readyTimeoutMs: opts.timeoutMs,
+    });
+    const state = opts.state ?? new StateFile();
     let registered = false; // a failed start must not delete the registration of another instance
+    const unregister = async () => {
+        if (registered) await unregisterKubeStateMetrics(kube, reg);
+    };
+    await new Startup(state).run(async (startup) => {
+        await startup.start(ksm);
+        registered = true;
+        try {
+            for (const obj of ksmObjects(reg)) await apply(kube, obj);
+        } catch (e) {
+            await unregister().catch(() => undefined);
+            throw e;
+        }
+    });
+    const proc = ksm.process;
     const stop = async () => {
         try {
-            if (registered) await unregisterKubeStateMetrics(kube, reg);
+            await unregister();
         } finally {
-            await stopProcess(proc);
+            await stopComponents(state, { only: [KSM_NAME] });
         }
     };
-    try {
-        // /readyz (telemetry server) is 200 once KSM's registry gathers anything; /metrics then serves the stores.
-        await waitUntil(
-            `kube-state-metrics to serve ${metricsUrl}`,
-            async () => (await httpOk(`http://${base.address}:${ports.telemetry}/readyz`)) && (await httpOk(metricsUrl)),
-            { timeoutMs: opts.timeoutMs ?? 60_000, process: proc },
-        );
-        registered = true;
-        for (const obj of ksmObjects(reg)) await apply(kube, obj);
-    } catch (e) {
-        await stop().catch(() => stopProcess(proc));
-        throw e;
-    }
     return { processes: [proc], metricsUrl, telemetryUrl, namespace: reg.namespace, serviceName: reg.serviceName, stop };
 }

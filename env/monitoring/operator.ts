@@ -4,7 +4,11 @@
  * `prometheuses` CRD (startCluster({ crds: "all" })), else no controller starts and it exits.
  */
 import * as path from "path";
-import { ProcessRecord, freePort, startProcess, stopProcess, waitUntil } from "../process";
+import { Component } from "../component";
+import { Startup } from "../components";
+import { freePort } from "../ports";
+import { ProcessRecord } from "../process";
+import { StateFile } from "../stateFile";
 import { findBinary } from "./binaries";
 
 export interface OperatorOptions {
@@ -17,6 +21,8 @@ export interface OperatorOptions {
     namespaces?: string[];
     /** Bound for the start-up wait. Default 60 s. */
     timeoutMs?: number;
+    /** Where its process is recorded (the environment's state file); default: in memory. */
+    state?: StateFile;
 }
 
 export interface OperatorHandle {
@@ -27,40 +33,42 @@ export interface OperatorHandle {
 }
 
 /** `prometheus_operator_ready{controller="prometheus"} 1`: its caches synced and it reconciles Prometheus objects. */
+export const PROMETHEUS_CONTROLLER_READY = String.raw`^prometheus_operator_ready\{[^}]*controller="prometheus"[^}]*\}\s+1(\s|$)`;
+
 export function prometheusControllerReady(metricsText: string): boolean {
-    return metricsText
-        .split("\n")
-        .some((l) => /^prometheus_operator_ready\{[^}]*controller="prometheus"[^}]*\}\s+1(\s|$)/.test(l));
+    return new RegExp(PROMETHEUS_CONTROLLER_READY, "m").test(metricsText);
 }
 
-export async function startOperator(opts: OperatorOptions): Promise<OperatorHandle> {
+/** The operator as a component: ready once its Prometheus controller reconciles. */
+export async function operatorComponent(opts: OperatorOptions): Promise<{ component: Component; url: string }> {
     const bin = findBinary("prometheus-operator", opts.binDirs);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const args = [`--web.listen-address=127.0.0.1:${port}`, "--log-level=info"];
     if (opts.namespaces?.length) args.push(`--namespaces=${opts.namespaces.join(",")}`);
-    const proc = startProcess({
+    const component = new Component({
         name: "prometheus-operator",
         command: bin,
         args,
-        env: { ...process.env, KUBECONFIG: opts.kubeconfig },
+        extraEnv: { KUBECONFIG: opts.kubeconfig },
         logFile: path.join(opts.stateDir, "logs", "prometheus-operator.log"),
+        what: `prometheus-operator's Prometheus controller to be ready (${url}/metrics)`,
+        readiness: { http: `${url}/metrics`, bodyMatches: PROMETHEUS_CONTROLLER_READY },
+        readyTimeoutMs: opts.timeoutMs,
     });
-    const stop = async () => {
-        await stopProcess(proc);
+    return { component, url };
+}
+
+export async function startOperator(opts: OperatorOptions): Promise<OperatorHandle> {
+    const { component, url } = await operatorComponent(opts);
+    const state = opts.state ?? new StateFile();
+    await new Startup(state).run((s) => s.start(component));
+    return {
+        process: component.process,
+        url,
+        stop: async () => {
+            await component.stop();
+            state.remove(component.process.pid);
+        },
     };
-    try {
-        await waitUntil(
-            `prometheus-operator's Prometheus controller to be ready (${url}/metrics)`,
-            async () => {
-                const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000) });
-                return res.ok && prometheusControllerReady(await res.text());
-            },
-            { timeoutMs: opts.timeoutMs ?? 60_000, intervalMs: 300, process: proc },
-        );
-    } catch (e) {
-        await stop();
-        throw e;
-    }
-    return { process: proc, url, stop };
 }

@@ -14,11 +14,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { REPO_ROOT } from "../../scripts/toolchain";
-import { ProcessRecord, freePort, startProcess, stopProcess, waitUntil } from "../process";
+import { Component } from "../component";
+import { Startup, stopComponents } from "../components";
+import { freePort } from "../ports";
+import { ProcessRecord, waitUntil } from "../process";
+import { REPO_ROOT } from "../repo";
+import { StateFile } from "../stateFile";
 import { findBinary } from "./binaries";
 import { LocalCluster, clusterPki } from "./cluster";
-import { withEtcPrometheus } from "./etcMount";
+import { etcPrometheusWrapper } from "./etcMount";
 import { Kube, KubeObjectWithStatus, apply, conditionOf, kubeFromFile, read } from "./kube";
 import { Sample, query, runningConfig } from "./promApi";
 import {
@@ -45,6 +49,8 @@ export interface PrometheusOptions {
     evaluationInterval?: string;
     /** Bound for each start-up wait. Default 60 s. */
     timeoutMs?: number;
+    /** Where its processes are recorded (the environment's state file); default: in memory. */
+    state?: StateFile;
 }
 
 export interface PrometheusHandle {
@@ -91,24 +97,29 @@ async function operatorDiagnosis(kube: Kube, obj: ReturnType<typeof prometheusOb
     return `Reconciled=${c.status}${c.reason ? ` (${c.reason})` : ""}${c.message ? `: ${c.message}` : ""}`;
 }
 
-function startConfigSync(o: { kubeconfig: string; namespace: string; name: string; etc: string; logs: string }): ProcessRecord {
-    return startProcess({
+function configSyncComponent(o: { kubeconfig: string; namespace: string; name: string; etc: string; logs: string; timeoutMs: number }): Component {
+    const gz = path.join(o.etc, "config", "prometheus.yaml.gz");
+    return new Component({
         name: "prometheus-config-sync",
         command: process.execPath,
         args: ["-r", "ts-node/register/transpile-only", path.join(__dirname, "configSync.ts"),
             `--kubeconfig=${o.kubeconfig}`, `--namespace=${o.namespace}`, `--name=${o.name}`, `--dir=${o.etc}`, "--interval-ms=1000"],
         cwd: REPO_ROOT,
         logFile: path.join(o.logs, "prometheus-config-sync.log"),
+        what: `the Operator's config Secret ${o.namespace}/prometheus-${o.name} synced to ${gz}`,
+        readiness: { file: gz },
+        readyTimeoutMs: o.timeoutMs,
     });
 }
 
-function startReloader(bin: string, o: { etc: string; logs: string; podName: string; promPort: number; ownPort: number }): ProcessRecord {
-    return startProcess({
+function reloaderComponent(bin: string, o: { etc: string; logs: string; podName: string; promPort: number; ownPort: number; timeoutMs: number }): Component {
+    const envsubst = path.join(o.etc, "config_out", "prometheus.env.yaml");
+    return new Component({
         name: "prometheus-config-reloader",
         command: bin,
         args: [
             `--config-file=${path.join(o.etc, "config", "prometheus.yaml.gz")}`,
-            `--config-envsubst-file=${path.join(o.etc, "config_out", "prometheus.env.yaml")}`,
+            `--config-envsubst-file=${envsubst}`,
             `--watched-dir=${path.join(o.etc, "rules")}`, // hashed recursively: every rule ConfigMap's dir
             "--watch-interval=1s",
             "--retry-interval=1s",
@@ -116,32 +127,37 @@ function startReloader(bin: string, o: { etc: string; logs: string; podName: str
             `--listen-address=127.0.0.1:${o.ownPort}`,
         ],
         // The pod's environment (operator config_reloader.go): one shard, a StatefulSet pod name.
-        env: { ...withoutKubeconfig(), POD_NAME: o.podName, SHARD: "0" },
+        extraEnv: { POD_NAME: o.podName, SHARD: "0" },
         logFile: path.join(o.logs, "prometheus-config-reloader.log"),
+        what: `prometheus-config-reloader to write ${envsubst}`,
+        readiness: { file: envsubst },
+        readyTimeoutMs: o.timeoutMs,
     });
 }
 
-function startPrometheusServer(bin: string, l: Layout, port: number): ProcessRecord {
-    const [cmd, args] = withEtcPrometheus(l.etc, l.scratch, bin, [
-        "--config.file=/etc/prometheus/config_out/prometheus.env.yaml", // the pod's path
-        `--storage.tsdb.path=${l.data}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        "--web.enable-lifecycle", // the reloader's POST /-/reload
-        "--web.route-prefix=/",
-        // A scrape job removed from the config (a ServiceMonitor no longer selected) gets no
-        // staleness markers: its series stay visible for the lookback delta (default 5m). With
-        // 5 s scrapes, 30 s still spans six scrapes, and "metrics absent" shows within a minute.
-        "--query.lookback-delta=30s",
-    ]);
-    const rec = startProcess({ name: "prometheus", command: cmd, args, logFile: path.join(l.logs, "prometheus.log") });
-    // unshare and sh exec into prometheus: from now on /proc shows the prometheus binary.
-    return { ...rec, command: bin };
-}
-
-function withoutKubeconfig(): NodeJS.ProcessEnv {
-    const env = { ...process.env };
-    delete env.KUBECONFIG;
-    return env;
+function prometheusServerComponent(bin: string, l: Layout, port: number, timeoutMs: number): Component {
+    const url = `http://127.0.0.1:${port}`;
+    return new Component({
+        name: "prometheus",
+        // unshare and sh exec into prometheus: /proc shows the prometheus binary.
+        wrapper: etcPrometheusWrapper(l.etc, l.scratch),
+        command: bin,
+        args: [
+            "--config.file=/etc/prometheus/config_out/prometheus.env.yaml", // the pod's path
+            `--storage.tsdb.path=${l.data}`,
+            `--web.listen-address=127.0.0.1:${port}`,
+            "--web.enable-lifecycle", // the reloader's POST /-/reload
+            "--web.route-prefix=/",
+            // A scrape job removed from the config (a ServiceMonitor no longer selected) gets no
+            // staleness markers: its series stay visible for the lookback delta (default 5m). With
+            // 5 s scrapes, 30 s still spans six scrapes, and "metrics absent" shows within a minute.
+            "--query.lookback-delta=30s",
+        ],
+        logFile: path.join(l.logs, "prometheus.log"),
+        what: `prometheus ${url}/-/ready`,
+        readiness: { http: `${url}/-/ready` },
+        readyTimeoutMs: timeoutMs,
+    });
 }
 
 /** True once Prometheus runs the reloader's output for this pod name (not some earlier file). */
@@ -170,38 +186,25 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Promethe
     const podName = `prometheus-${name}-0`;
     const [promPort, reloaderPort] = [await freePort(), await freePort()];
     const url = `http://127.0.0.1:${promPort}`;
-    const processes: ProcessRecord[] = [];
-    const stop = async () => {
-        for (const p of [...processes].reverse()) await stopProcess(p);
-    };
-    try {
+    const state = opts.state ?? new StateFile();
+    const sync = configSyncComponent({ kubeconfig: opts.cluster.kubeconfig, namespace, name, etc: l.etc, logs: l.logs, timeoutMs });
+    const reloader = reloaderComponent(reloaderBin, { etc: l.etc, logs: l.logs, podName, promPort, ownPort: reloaderPort, timeoutMs });
+    const prom = prometheusServerComponent(promBin, l, promPort, timeoutMs);
+    await new Startup(state).run(async (startup) => {
         await applyPrometheus(kube, obj);
-        const sync = startConfigSync({ kubeconfig: opts.cluster.kubeconfig, namespace, name, etc: l.etc, logs: l.logs });
-        processes.push(sync);
-        const gz = path.join(l.etc, "config", "prometheus.yaml.gz");
-        await waitUntil(`the Operator's config Secret ${namespace}/prometheus-${name} synced to ${gz}`, async () => fs.existsSync(gz), {
-            timeoutMs,
-            process: sync,
-        }).catch(async (e) => {
+        await startup.start(sync).catch(async (e) => {
             throw new Error(`${(e as Error).message}\n${await operatorDiagnosis(kube, obj)}`);
         });
-        const reloader = startReloader(reloaderBin, { etc: l.etc, logs: l.logs, podName, promPort, ownPort: reloaderPort });
-        processes.push(reloader);
-        const envsubst = path.join(l.etc, "config_out", "prometheus.env.yaml");
-        await waitUntil(`prometheus-config-reloader to write ${envsubst}`, async () => fs.existsSync(envsubst), { timeoutMs, process: reloader });
-        const prom = startPrometheusServer(promBin, l, promPort);
-        processes.push(prom);
-        await waitUntil(`prometheus ${url}/-/ready`, async () => (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) })).ok, {
-            timeoutMs,
-            process: prom,
-        });
+        await startup.start(reloader);
+        await startup.start(prom);
         await waitUntil(`prometheus to run the Operator-generated config (external label prometheus_replica=${podName})`, () => runsOperatorConfig(url, podName), {
             timeoutMs,
-            process: prom,
+            process: prom.process,
         });
-    } catch (e) {
-        await stop();
-        throw e;
-    }
+    });
+    const processes = [sync.process, reloader.process, prom.process];
+    const stop = async () => {
+        await stopComponents(state, { only: processes.map((p) => p.name) });
+    };
     return { url, namespace, name, processes, query: (promql) => query(url, promql), stop };
 }

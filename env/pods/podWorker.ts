@@ -55,7 +55,7 @@ export class PodWorker {
             const sim = new SimContainer({
                 container: c,
                 podIP: this.ip,
-                args: simulatorArgs(flags, this.ip, annotations),
+                args: simulatorArgs(flags, this.ip, annotations, c.image),
                 env,
                 simMain: this.deps.simMain,
                 logFile,

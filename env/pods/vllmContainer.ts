@@ -1,10 +1,10 @@
 /**
- * Which containers are vLLM servers, and the simulator command line that stands in for one.
- * The simulator takes vLLM's own flags, so the container's command/args are passed on as they are,
- * after removing the launcher (`vllm serve`, `python -m vllm.entrypoints.openai.api_server`).
+ * Which containers are vLLM servers (the parser package's one detector, the same the component
+ * and the policy pack use), and the simulator command line that stands in for one. The simulator
+ * takes vLLM's own flags, so the server's arguments are passed on as they are.
  */
 import type { V1Container } from "@kubernetes/client-node";
-import { parse as shellParse } from "shell-quote";
+import { vllmServer } from "@vllm-pulumi/kube-parser";
 
 /**
  * Annotations `sim.vllm-pulumi.dev/<knob>: <value>` on the pod or its namespace become simulator
@@ -12,39 +12,10 @@ import { parse as shellParse } from "shell-quote";
  */
 export const SIM_ANNOTATION_PREFIX = "sim.vllm-pulumi.dev/";
 
-const API_SERVER_MODULE = "vllm.entrypoints.openai.api_server";
-
-/** The container's argv as the image would run it, or undefined when it is not a vLLM server. */
+/** The server's flags (after `vllm serve` / `python -m vllm.entrypoints...`), or undefined when it runs no vLLM server. */
 export function vllmServerFlags(container: V1Container): string[] | undefined {
-    let argv = [...(container.command ?? []), ...(container.args ?? [])];
-    const shell = shellScript(argv);
-    if (shell !== undefined) argv = shell;
-    const serve = argv.findIndex((a, i) => isVllmBinary(a) && argv[i + 1] === "serve");
-    if (serve >= 0) return withPositionalModel(argv.slice(serve + 2));
-    const module = argv.findIndex((a, i) => a === "-m" && argv[i + 1] === API_SERVER_MODULE);
-    if (module >= 0) return argv.slice(module + 2);
-    // No command: the vllm/vllm-openai image's entrypoint is the API server, args are its flags.
-    if (container.command === undefined && isVllmImage(container.image ?? "")) return withPositionalModel(argv);
-    return undefined;
-}
-
-function isVllmBinary(a: string): boolean {
-    return a === "vllm" || a.endsWith("/vllm");
-}
-
-/** The repository part names vLLM (vllm/vllm-openai, a mirror of it, rocm/vllm, ...). */
-export function isVllmImage(image: string): boolean {
-    const repo = image.split("@")[0].replace(/:[^/]*$/, "");
-    return /(^|\/)vllm[^/]*$/.test(repo) || /(^|\/)vllm(\/|$)/.test(repo);
-}
-
-/** `sh -c "vllm serve ..."`: the script's words, when it is one simple command. */
-function shellScript(argv: string[]): string[] | undefined {
-    const c = argv.findIndex((a, i) => a === "-c" && i > 0 && /(^|\/)(ba)?sh$/.test(argv[i - 1]));
-    if (c < 0 || argv[c + 1] === undefined) return undefined;
-    const words = shellParse(argv[c + 1]).filter((w): w is string => typeof w === "string");
-    const exec = words[0] === "exec" ? 1 : 0;
-    return words.slice(exec);
+    const server = vllmServer(container);
+    return server && withPositionalModel(server.args);
 }
 
 /** `vllm serve MODEL --flags` -> `--model=MODEL --flags` (the simulator takes flags only). */

@@ -13,7 +13,7 @@ import { DEFAULT_CRDS, selectCrdFiles, wantedCrds } from "../../env/cluster/crds
 import { RUNNER_POD_STAGE, kwokArgs, kwokStageFiles } from "../../env/cluster/kwok";
 import { prepareLayout } from "../../env/cluster/layout";
 import { DEFAULT_NODE_GROUPS, FakeNodeGroup, nodeManifest, nodesSchedulable } from "../../env/cluster/nodes";
-import { readState } from "../../env/cluster/state";
+import { clusterStateFile, readState } from "../../env/cluster/state";
 
 function tempDir(prefix: string): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -191,14 +191,14 @@ describe("local cluster: state layout", function () {
         const bins = Object.fromEntries(REQUIRED_BINARIES.map((b) => [b, `/bin/${b}`])) as Record<(typeof REQUIRED_BINARIES)[number], string>;
         fs.mkdirSync(path.join(dir, "logs"));
         fs.writeFileSync(path.join(dir, "logs", "old.log"), "from the last run");
-        const l = await prepareLayout(dir, bins, "/crds", () => undefined);
-        const s = readState(dir)!;
+        const l = await prepareLayout(dir, bins, "/crds", () => undefined, clusterStateFile(dir));
+        const s = readState(clusterStateFile(dir))!;
         expect(s).to.deep.equal(l.state);
         expect(Object.keys(s.ports).sort()).to.deep.equal(["apiserver", "controllerManager", "etcd", "etcdPeer", "kwok", "scheduler"]);
         expect(new Set(Object.values(s.ports)).size, "distinct ports").to.equal(6);
         expect(s.server).to.equal(`https://127.0.0.1:${s.ports.apiserver}`);
-        expect(s).to.include({ version: 1, stateDir: dir, kubeconfig: path.join(dir, "kubeconfig"), crdDir: "/crds" });
-        expect(s.components).to.deep.equal([]);
+        expect(s).to.include({ stateDir: dir, kubeconfig: path.join(dir, "kubeconfig"), crdDir: "/crds" });
+        expect(clusterStateFile(dir).processes()).to.deep.equal([]);
         expect(fs.existsSync(path.join(dir, "logs", "old.log")), "logs start fresh").to.equal(false);
         for (const id of ["controller-manager", "scheduler", "kwok"]) expect(fs.existsSync(l.kubeconfigOf(id)), id).to.equal(true);
         expect(l.kubeconfigOf("kwok")).to.equal(path.join(dir, "run", "kwok.kubeconfig"));

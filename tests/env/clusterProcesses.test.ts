@@ -10,18 +10,18 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { apiserverReady, apiserverUrl, startApiserver } from "../../env/cluster/apiserver";
+import { apiserverReady, apiserverUrl, apiserverComponent } from "../../env/cluster/apiserver";
 import { BinaryName, ensureClusterToolchain, findBinaries } from "../../env/cluster/binaries";
 import { Component, Launch } from "../../env/cluster/component";
-import { startControllerManager } from "../../env/cluster/controllerManager";
-import { etcdHealthy, startEtcd } from "../../env/cluster/etcd";
-import { adminTls, httpGet } from "../../env/cluster/http";
+import { controllerManagerComponent } from "../../env/cluster/controllerManager";
+import { etcdHealthy, etcdComponent } from "../../env/cluster/etcd";
+import { adminTls, httpGet } from "../../env/http";
 import { writeKubeconfig } from "../../env/cluster/kubeconfig";
-import { findStagesDir, startKwok } from "../../env/cluster/kwok";
+import { findStagesDir, kwokComponent } from "../../env/cluster/kwok";
 import { startCluster } from "../../env/cluster";
 import { Pki, generatePki } from "../../env/cluster/pki";
-import { freePorts } from "../../env/cluster/ports";
-import { startScheduler } from "../../env/cluster/scheduler";
+import { freePorts } from "../../env/ports";
+import { schedulerComponent } from "../../env/cluster/scheduler";
 import { pidAlive, stopProcess } from "../../env/process";
 import { REPO_ROOT } from "../../scripts/toolchain";
 
@@ -56,7 +56,8 @@ let bins: Record<BinaryName, string>;
 
 async function etcdIn(s: ReturnType<typeof scope>): Promise<{ etcd: Component; port: number }> {
     const [port, peerPort] = await freePorts(2);
-    const etcd = startEtcd({ ...s.launch(bins.etcd), dataDir: path.join(s.dir, "etcd"), clientPort: port, peerPort });
+    const etcd = etcdComponent({ ...s.launch(bins.etcd), dataDir: path.join(s.dir, "etcd"), clientPort: port, peerPort });
+    etcd.start();
     s.running.push(etcd);
     await etcd.ready(TIMEOUT_MS);
     return { etcd, port };
@@ -90,11 +91,12 @@ describe("local cluster: each process alone @integration", function () {
             try {
                 const port = (taken.address() as net.AddressInfo).port;
                 const [peerPort] = await freePorts(1);
-                const etcd = startEtcd({ ...s.launch(bins.etcd), dataDir: path.join(s.dir, "etcd"), clientPort: port, peerPort });
+                const etcd = etcdComponent({ ...s.launch(bins.etcd), dataDir: path.join(s.dir, "etcd"), clientPort: port, peerPort });
+                etcd.start();
                 s.running.push(etcd);
                 const t0 = Date.now();
                 const err = await etcd.ready(TIMEOUT_MS).then(() => undefined, (e: Error) => e);
-                expect(err?.message).to.match(/^local cluster: etcd exited while waiting for etcd http:\/\/127\.0\.0\.1:\d+\/health/);
+                expect(err?.message).to.match(/^etcd exited while waiting for etcd http:\/\/127\.0\.0\.1:\d+\/health/);
                 expect(err?.message).to.contain(path.join(s.dir, "logs", "etcd.log"));
                 expect(err?.message).to.match(/address already in use/);
                 expect(Date.now() - t0, "fails when the process exits, not at the timeout").to.be.below(TIMEOUT_MS / 2);
@@ -114,7 +116,8 @@ describe("local cluster: each process alone @integration", function () {
             const { port: etcdPort } = await etcdIn(s);
             pki = generatePki(path.join(s.dir, "pki"));
             const [port] = await freePorts(1);
-            const apiserver = startApiserver({ ...s.launch(bins["kube-apiserver"]), etcdPort, port, pki, certDir: path.join(s.dir, "certs") });
+            const apiserver = apiserverComponent({ ...s.launch(bins["kube-apiserver"]), etcdPort, port, pki, certDir: path.join(s.dir, "certs") });
+            apiserver.start();
             s.running.push(apiserver);
             await apiserver.ready(TIMEOUT_MS);
             server = apiserverUrl(port);
@@ -148,10 +151,11 @@ describe("local cluster: each process alone @integration", function () {
                 const launch = s.launch(bins[name]);
                 const c =
                     name === "kube-controller-manager"
-                        ? startControllerManager({ ...launch, kubeconfig: kubeconfig("controller-manager"), port, pki })
+                        ? controllerManagerComponent({ ...launch, kubeconfig: kubeconfig("controller-manager"), port, pki })
                         : name === "kube-scheduler"
-                          ? startScheduler({ ...launch, kubeconfig: kubeconfig("scheduler"), port, pki })
-                          : startKwok({ ...launch, kubeconfig: kubeconfig("kwok"), port, stagesDir: findStagesDir(bins.kwok), podLifecycle: "kwok" });
+                          ? schedulerComponent({ ...launch, kubeconfig: kubeconfig("scheduler"), port, pki })
+                          : kwokComponent({ ...launch, kubeconfig: kubeconfig("kwok"), port, stagesDir: findStagesDir(bins.kwok), podLifecycle: "kwok" });
+                c.start();
                 s.running.push(c);
                 await c.ready(TIMEOUT_MS);
                 expect(c.name).to.equal(name);
@@ -175,7 +179,7 @@ describe("local cluster: each process alone @integration", function () {
             );
             expect(err?.message).to.match(/^local cluster: no CRD file for widgets in /);
             expect(logs, "it got as far as the processes").to.include.members(["start failed; stopping what was started"]);
-            expect(logs.some((l) => l.startsWith("kwok is healthy"))).to.equal(true);
+            expect(logs.some((l) => l.startsWith("kwok is ready"))).to.equal(true);
             expect(processesUnder(s.dir), "processes left").to.equal("");
             expect(fs.existsSync(path.join(s.dir, "state.json")), "state file removed").to.equal(false);
         });

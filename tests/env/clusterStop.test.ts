@@ -1,7 +1,8 @@
 /**
  * Stopping a recorded cluster (env/cluster/stop.ts, status.ts) on stand-in processes: it signals
- * exactly the recorded PIDs that still run their recorded executable, leaves nothing behind and
- * removes the state file; a PID reused by another program is never signalled.
+ * exactly the recorded PIDs that still run their recorded executable, in the reverse of their
+ * start order, leaves nothing behind and removes the state file; a PID reused by another program
+ * is never signalled.
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -9,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { ComponentName } from "../../env/cluster/binaries";
 import { clusterStatus } from "../../env/cluster/status";
-import { ClusterState, fromRecord, readState, runningInStopOrder, writeState } from "../../env/cluster/state";
+import { ClusterState, clusterStateFile, readState, writeState } from "../../env/cluster/state";
 import { stopCluster } from "../../env/cluster/stop";
 import { ProcessRecord, pidAlive, startProcess, stopProcess } from "../../env/process";
 
@@ -25,8 +26,7 @@ describe("local cluster: stop and status by PID", function () {
         started.push(rec);
         return rec;
     };
-    const stateWith = (components: ClusterState["components"]): ClusterState => ({
-        version: 1,
+    const facts = (): ClusterState => ({
         startedAt: new Date().toISOString(),
         stateDir: dir,
         kubeconfig: path.join(dir, "kubeconfig"),
@@ -34,8 +34,12 @@ describe("local cluster: stop and status by PID", function () {
         ports: {},
         bins: { etcd: SLEEP, "kube-apiserver": SLEEP, "kube-controller-manager": SLEEP, "kube-scheduler": SLEEP, kwok: SLEEP, kubectl: SLEEP },
         nodes: [],
-        components,
     });
+    const record = (recs: ProcessRecord[]) => {
+        const state = clusterStateFile(dir);
+        writeState(state, facts());
+        for (const r of recs) state.add(r);
+    };
 
     beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "cluster-stop-"))));
     afterEach(async () => {
@@ -43,19 +47,21 @@ describe("local cluster: stop and status by PID", function () {
         fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it("groups running components in stop order: clients, then the API server, then etcd", () => {
+    it("stops in the reverse of the start order: clients, then the API server, then etcd", async () => {
         const names: ComponentName[] = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"];
-        const state = stateWith(names.map((n) => fromRecord(n, sleeper(n))));
-        const order = runningInStopOrder(state).map((g) => g.map((c) => c.name).sort());
-        expect(order).to.deep.equal([["kube-controller-manager", "kube-scheduler", "kwok"], ["kube-apiserver"], ["etcd"]]);
+        record(names.map(sleeper));
+        const logs: string[] = [];
+        await stopCluster({ stateDir: dir, log: (m) => logs.push(m), graceMs: 5000 });
+        const order = /stopped 5 process\(es\): (.*)$/.exec(logs.join("\n"))?.[1].split(", ").map((s) => s.replace(/\(\d+\)$/, ""));
+        expect(order).to.deep.equal(["kwok", "kube-scheduler", "kube-controller-manager", "kube-apiserver", "etcd"]);
     });
 
     it("stops every recorded process, spares a reused PID, and removes the state file", async () => {
         const etcd = sleeper("etcd");
         const kwok = sleeper("kwok");
         // This test's own PID recorded as the scheduler: alive, but not the recorded executable.
-        const stranger = { name: "kube-scheduler" as const, pid: process.pid, bin: "/nonexistent/kube-scheduler", args: [], log: "x" };
-        writeState(stateWith([fromRecord("etcd", etcd), fromRecord("kwok", kwok), stranger]));
+        const stranger: ProcessRecord = { name: "kube-scheduler", pid: process.pid, command: "/nonexistent/kube-scheduler", args: [], logFile: "x" };
+        record([etcd, kwok, stranger]);
 
         const before = await clusterStatus({ stateDir: dir });
         expect(before.components.map((c) => [c.name, c.running])).to.deep.equal([
@@ -69,7 +75,7 @@ describe("local cluster: stop and status by PID", function () {
         await stopCluster({ stateDir: dir, log: (m) => logs.push(m), graceMs: 5000 });
         expect(pidAlive(etcd.pid)).to.equal(false);
         expect(pidAlive(kwok.pid)).to.equal(false);
-        expect(readState(dir)).to.equal(undefined);
+        expect(readState(clusterStateFile(dir))).to.equal(undefined);
         expect(logs.join("\n")).to.match(/stopped 2 process\(es\): kwok\(\d+\), etcd\(\d+\)/);
         expect((await clusterStatus({ stateDir: dir })).components).to.deep.equal([]);
     });

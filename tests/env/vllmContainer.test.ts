@@ -2,7 +2,8 @@
 import { expect } from "chai";
 import { deploymentArgs } from "../../components/manifests/deployment";
 import { validateArgs } from "../../components/validate";
-import { isVllmImage, simulatorArgs, vllmServerFlags } from "../../env/pods/vllmContainer";
+import { isVllmImage } from "@vllm-pulumi/kube-parser";
+import { simulatorArgs, vllmServerFlags } from "../../env/pods/vllmContainer";
 import { ProbeState, probePort, probeTiming } from "../../env/pods/probe";
 
 describe("pod runner: vLLM containers", () => {
@@ -33,6 +34,8 @@ describe("pod runner: vLLM containers", () => {
     it("leaves other servers alone", () => {
         expect(vllmServerFlags({ name: "a", image: "ghcr.io/huggingface/text-generation-inference:3.0", args: ["--model-id=m"] })).to.equal(undefined);
         expect(vllmServerFlags({ name: "a", image: "nginx:1.27" })).to.equal(undefined);
+        // A router in front of vLLM is not a vLLM server (the parser package's detector, shared with the policy pack).
+        expect(vllmServerFlags({ name: "a", image: "docker.io/lmcache/vllm-router:0.1.0", args: ["--port=8000"] })).to.equal(undefined);
         expect(isVllmImage("registry.local:5000/mirror/vllm-openai:v0.11.0")).to.equal(true);
         expect(isVllmImage("rocm/vllm@sha256:" + "a".repeat(64))).to.equal(true);
         expect(isVllmImage("nvcr.io/nim/llama:1")).to.equal(false);

@@ -3,7 +3,7 @@
  * /metrics read into families.
  */
 import { ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "../../env/ports";
 import { ensureSimBuilt } from "../../sim/build";
 import { Family, parseExposition } from "./exposition";
 
@@ -17,16 +17,8 @@ export interface SimProcess {
 
 const started = new Set<ChildProcess>();
 
-export function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const srv = createServer();
-        srv.once("error", reject);
-        srv.listen(0, "127.0.0.1", () => {
-            const port = (srv.address() as { port: number }).port;
-            srv.close(() => resolve(port));
-        });
-    });
-}
+/** The one free-port helper (env/ports.ts), re-exported for the simulator's tests. */
+export { freePort };
 
 /** Starts `node <compiled sim> --host 127.0.0.1 --port <free> ...args`; does not wait for it. */
 export async function spawnSim(args: string[], env: Record<string, string> = {}): Promise<SimProcess> {

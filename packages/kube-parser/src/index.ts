@@ -16,3 +16,4 @@ export * from "./kinds";
 export * from "./templates";
 export * from "./durations";
 export * from "./adapterTiming";
+export * from "./vllmCatalogue";
