@@ -24,12 +24,15 @@ function withPositionalModel(flags: string[]): string[] {
     return flags;
 }
 
-/** Simulator argv: the server's flags, bound to the pod's IP, then the pod's simulation knobs. */
-export function simulatorArgs(flags: string[], podIP: string, annotations: Record<string, string> = {}): string[] {
+/**
+ * Simulator argv: the server's flags, bound to the pod's IP, the image it stands in for (its tag
+ * picks the release's metric names, sim/catalogue.ts), then the pod's simulation knobs.
+ */
+export function simulatorArgs(flags: string[], podIP: string, annotations: Record<string, string> = {}, image?: string): string[] {
     const knobs = Object.entries(annotations)
         .filter(([k]) => k.startsWith(SIM_ANNOTATION_PREFIX))
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, v]) => `--sim-${k.slice(SIM_ANNOTATION_PREFIX.length)}=${v}`);
     // Last wins in argparse: the pod's IP, like vLLM listening on 0.0.0.0 inside the pod's network.
-    return [...flags, `--host=${podIP}`, ...knobs];
+    return [...flags, `--host=${podIP}`, ...(image ? [`--sim-image=${image}`] : []), ...knobs];
 }
