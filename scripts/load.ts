@@ -86,7 +86,16 @@ async function inside(v: Values, kubeconfig: string): Promise<void> {
     if (v.json) {
         // For tests that compare client-side latency with Prometheus: every request, in epoch ms.
         const t0 = Date.parse(result.startedAt);
-        const requests = result.requests.map((r) => ({ ok: r.ok, ttftMs: r.ttftMs, firstTokenAt: r.firstTokenAt === undefined ? undefined : t0 + r.firstTokenAt }));
+        const requests = result.requests.map((r) => ({
+            ok: r.ok,
+            ttftMs: r.ttftMs,
+            firstTokenAt: r.firstTokenAt === undefined ? undefined : t0 + r.firstTokenAt,
+            // For the fault tests: which pod, when, and how it ended.
+            endpoint: r.endpoint,
+            startedAt: t0 + r.startedAt,
+            finishedAt: t0 + r.finishedAt,
+            status: r.status,
+        }));
         fs.writeFileSync(v.json, JSON.stringify({ startedAt: result.startedAt, seconds: result.seconds, series: result.series, summary: result.summary, requests }));
     }
 }

@@ -1,4 +1,4 @@
-/** What the monitoring modules need from the local cluster (scripts/local-cluster.ts ClusterInfo fits). */
+/** What the monitoring modules need from the local cluster (env/cluster ClusterInfo fits). */
 import * as fs from "fs";
 import * as path from "path";
 
@@ -11,7 +11,7 @@ export interface LocalCluster {
     stateDir: string;
 }
 
-/** The cluster CA and the admin client certificate, as scripts/local-cluster.ts writes them. */
+/** The cluster CA and the admin client certificate, as env/cluster writes them. */
 export interface ClusterPki {
     caCrt: string;
     caKey: string;

@@ -1,9 +1,10 @@
 /**
  * Monitoring for the local environment, from pinned Go modules: prometheus-operator reconciling a
  * `Prometheus` object, the real Prometheus running the Operator's config (./prometheus.ts), and
- * prometheus-adapter serving custom.metrics.k8s.io (./adapter.ts). Every process is started
- * detached with a log file and stopped by PID (../process.ts). Call from inside the environment's
- * network namespace: everything listens on 127.0.0.1 except the adapter (a locally routed address).
+ * prometheus-adapter serving custom.metrics.k8s.io (./adapter.ts). Every process is a Component
+ * (../component.ts) recorded in the given state file (the environment's; in memory by default) and
+ * rolled back in reverse if a later one fails. Call from inside the environment's network
+ * namespace: everything listens on 127.0.0.1 except the adapter (a locally routed address).
  *
  *   const mon = await startMonitoring({ cluster, stateDir });
  *   const adapter = await startAdapter({ cluster, stateDir, prometheusUrl: mon.prometheusUrl, rulesYaml, address });

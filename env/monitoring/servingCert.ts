@@ -38,7 +38,7 @@ export function issueServingCert(opts: { pki: ClusterPki; dir: string; name: str
     openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", file("key")]);
     fs.chmodSync(file("key"), 0o600);
     openssl(["req", "-new", "-key", file("key"), "-out", file("csr"), "-subj", `/CN=${opts.dnsNames[0]}`]);
-    // A random positive serial (top bit clear), as local-cluster.ts does.
+    // A random positive serial (top bit clear), as env/cluster/pki.ts does.
     const serial = "0x" + crypto.randomBytes(16).toString("hex").replace(/^[89a-f]/, "1");
     openssl(["x509", "-req", "-in", file("csr"), "-CA", opts.pki.caCrt, "-CAkey", opts.pki.caKey, "-set_serial", serial,
         "-days", "30", "-extfile", file("ext"), "-out", file("crt")]);

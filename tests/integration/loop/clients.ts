@@ -15,6 +15,13 @@ export interface ClientRequest {
     ttftMs?: number;
     /** Epoch ms of the first token. */
     firstTokenAt?: number;
+    /** `http://POD_IP:PORT` it was sent to. */
+    endpoint?: string;
+    /** Epoch ms it was sent and it ended. */
+    startedAt?: number;
+    finishedAt?: number;
+    /** HTTP status or the network error's code. */
+    status?: string;
 }
 
 export interface LoadRun {
