@@ -12,6 +12,7 @@ const ARGS: Record<keyof VllmServiceArgs, true> = {
     image: true, model: true, modelRevision: true, servedModelName: true, tensorParallelSize: true,
     pipelineParallelSize: true, maxModelLen: true, gpuMemoryUtilization: true, extraArgs: true,
     shmSizeLimit: true, cpuRequest: true, memory: true, nodeSelector: true, tolerateGpuTaint: true, startupTimeoutSeconds: true,
+    canaryImage: true, canaryModelRevision: true, canaryReplicas: true,
     hfToken: true, hfTokenSecretName: true, hfTokenSecretKey: true, apiKeyEnabled: true, apiKey: true,
     networkPolicyEnabled: true, allowedNamespaces: true, allowedPodSelectors: true, monitoringNamespace: true,
     serviceMonitorEnabled: true, serviceMonitorLabels: true, scrapeInterval: true, autoscalingEnabled: true,

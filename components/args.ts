@@ -80,6 +80,21 @@ export interface VllmServiceArgs extends SloArgs {
      */
     startupTimeoutSeconds?: number;
 
+    // --- Upgrades (a canary: `npm run upgrade` sets and removes these) -----------------
+
+    /**
+     * Image of a canary: a second Deployment `<name>-canary` of `canaryReplicas` pods beside the stable
+     * ones, carrying the Service's selector labels (so it serves traffic) and `app.kubernetes.io/track:
+     * canary` (stable pods: `stable`), outside the HPA. Same grammar as `image` (pinned). `pulumi up`
+     * does not wait for it to be Ready (`npm run upgrade` does, within `startupTimeoutSeconds`).
+     * Default none: no canary.
+     */
+    canaryImage?: string;
+    /** Model revision of the canary's pods (`--revision`), pinned like `modelRevision`. Needs `canaryImage`. Default: `modelRevision`. */
+    canaryModelRevision?: string;
+    /** Pods of the canary Deployment, 1 to 8; ignored without `canaryImage`. Default 1. */
+    canaryReplicas?: number;
+
     // --- Secrets --------------------------------------------------------------------
 
     /**

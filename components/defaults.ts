@@ -7,7 +7,7 @@ export const DEFAULT_IMAGE = "vllm/vllm-openai:v0.11.0";
 export const VLLM_PORT = 8000;
 
 /** Args that have no default: required, secret, or derived from the resource name. */
-type NoDefault = "model" | "modelRevision" | "name" | "hfToken" | "hfTokenSecretName" | "apiKey";
+type NoDefault = "model" | "modelRevision" | "name" | "hfToken" | "hfTokenSecretName" | "apiKey" | "canaryImage" | "canaryModelRevision";
 type OwnArgs = Omit<VllmServiceArgs, keyof import("./slo/settings").SloArgs>;
 
 /**
@@ -31,6 +31,7 @@ export const DEFAULTS: Required<Omit<OwnArgs, NoDefault>> = {
     nodeSelector: {},
     tolerateGpuTaint: true,
     startupTimeoutSeconds: 1800,
+    canaryReplicas: 1,
     hfTokenSecretKey: "token",
     apiKeyEnabled: true,
     networkPolicyEnabled: true,

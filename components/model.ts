@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedSlo } from "./slo/settings";
+import type { CanaryModel } from "./canary";
 
 /**
  * The validated, defaulted form of {@link VllmServiceArgs}: what the manifest builders read.
@@ -33,6 +34,8 @@ export interface VllmModel {
     nodeSelector: Record<string, string>;
     tolerateGpuTaint: boolean;
     startupTimeoutSeconds: number;
+    /** A canary Deployment beside the stable one (an upgrade in progress), or undefined. */
+    canary?: CanaryModel;
 
     /** The token to store, when the stack creates the token Secret. */
     hfToken?: pulumi.Input<string>;

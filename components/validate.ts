@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { imagePinProblem, MIN_MULTI_GPU_SHM, parseQuantity } from "@vllm-pulumi/kube-parser";
+import { MIN_MULTI_GPU_SHM, parseQuantity } from "@vllm-pulumi/kube-parser";
 import { VllmServiceArgs } from "./args";
 import { ARG_NAMES, unknownArgProblems } from "./argNames";
 import { INT32_MAX, Problems, shown, truncate } from "./checks";
@@ -7,6 +7,8 @@ import { DEFAULTS } from "./defaults";
 import { extraArgsProblems } from "./extraArgs";
 import { lengthProblems } from "./lengthCaps";
 import { AWAIT_MARGIN_SECONDS } from "./manifests/metadata";
+import { checkCanary } from "./canary";
+import { checkPinnedImage, checkPinnedRevision } from "./pins";
 import { VllmModel } from "./model";
 import { plainSecretProblems } from "./secretInputs";
 import { resolveSlo } from "./slo/settings";
@@ -25,9 +27,6 @@ export class VllmServiceArgsError extends pulumi.RunError {
 
 /** Namespaces the cluster owns: a stack that created (and on destroy deleted) one would break the cluster. */
 export const RESERVED_NAMESPACES: readonly string[] = ["default", "kube-system", "kube-public", "kube-node-lease"];
-
-/** Revisions that move when someone pushes to the model repo. */
-const FLOATING_REVISIONS = ["main", "master", "latest", "head"];
 
 /** The args with every default applied (values still unchecked). */
 type Defaulted = typeof DEFAULTS & VllmServiceArgs;
@@ -56,6 +55,7 @@ export function validateArgs(resourceName: string, args: VllmServiceArgs): VllmM
     }
     const gpus = checkEngine(p, a);
     checkPod(p, a, gpus);
+    const canary = checkCanary(p, a, checked);
     checkSecrets(p, a);
     const network = checkNetwork(p, a);
     checkAutoscaling(p, a);
@@ -92,6 +92,7 @@ export function validateArgs(resourceName: string, args: VllmServiceArgs): VllmM
         nodeSelector: a.nodeSelector,
         tolerateGpuTaint: a.tolerateGpuTaint,
         startupTimeoutSeconds: a.startupTimeoutSeconds,
+        canary: canary && { ...canary, modelRevision: canary.modelRevision ?? a.modelRevision, name: `${name}-canary` },
         hfToken: a.hfToken,
         hfTokenSecretName: a.hfTokenSecretName ?? (a.hfToken !== undefined ? `${name}-hf-token` : undefined),
         hfTokenSecretKey: a.hfTokenSecretKey,
@@ -115,19 +116,9 @@ export function validateArgs(resourceName: string, args: VllmServiceArgs): VllmM
 
 /** Image, model and vLLM flags. Returns the GPUs per pod (TP x PP). */
 function checkEngine(p: Problems, a: Defaulted): number {
-    const image = p.string("image", a.image);
-    if (typeof image === "string") {
-        // The parser checks the distribution/reference grammar, then the pin (one answer with the policy pack).
-        const problem = imagePinProblem(image);
-        if (problem) {
-            p.add("image", `${problem}; pin a version tag (e.g. vllm/vllm-openai:v0.11.0) or an @sha256: digest`);
-        }
-    }
+    checkPinnedImage(p, "image", a.image);
     p.string("model", a.model, /^\S+$/, "a model id or path without whitespace");
-    const revision = p.string("modelRevision", a.modelRevision, /^[A-Za-z0-9][A-Za-z0-9._\/-]*$/, "a revision (commit hash or tag)");
-    if (typeof revision === "string" && FLOATING_REVISIONS.includes(revision.toLowerCase())) {
-        p.add("modelRevision", `${shown(revision)} is a branch that moves; pin a commit hash or tag`);
-    }
+    checkPinnedRevision(p, "modelRevision", a.modelRevision);
     p.string("servedModelName", a.servedModelName, /^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,127}$/,
         "a valid name (letters, digits and . _ : / -, starting with a letter or digit, at most 128 characters)");
     const tp = p.integer("tensorParallelSize", a.tensorParallelSize, 1);

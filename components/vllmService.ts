@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { VllmServiceArgs } from "./args";
 import { deploymentArgs } from "./manifests/deployment";
+import { canaryDeploymentArgs } from "./manifests/canaryDeployment";
 import { hpaArgs } from "./manifests/hpa";
 import { networkPolicyArgs } from "./manifests/networkPolicy";
 import { apiKeySecretArgs, hfTokenSecretArgs } from "./manifests/secrets";
@@ -78,6 +79,10 @@ export class VllmService extends pulumi.ComponentResource {
 
         // The pods need their Secrets to exist before they can start.
         const deployment = new k8s.apps.v1.Deployment(name, deploymentArgs(m), { ...inNamespace, dependsOn: after([...namespaceDeps, ...secrets]) });
+        if (m.canary) {
+            // An upgrade in progress (npm run upgrade): the new version beside the stable pods, outside the HPA.
+            new k8s.apps.v1.Deployment(`${name}-canary`, canaryDeploymentArgs(m, m.canary), { ...inNamespace, dependsOn: after([...namespaceDeps, ...secrets]) });
+        }
         const service = new k8s.core.v1.Service(name, serviceArgs(m), inNamespace);
         if (m.networkPolicy) {
             new k8s.networking.v1.NetworkPolicy(name, networkPolicyArgs(m, m.networkPolicy), inNamespace);

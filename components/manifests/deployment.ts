@@ -2,9 +2,17 @@ import * as k8s from "@pulumi/kubernetes";
 import { VLLM_PORT } from "../defaults";
 import { VllmModel } from "../model";
 import { metadata, PULUMI_TIMEOUT_ANNOTATION, rolloutTimeoutSeconds } from "./metadata";
+import { TRACK, TRACK_LABEL } from "../canary";
 
 /** The resource name the NVIDIA device plugin advertises GPUs under. */
 export const GPU_RESOURCE = "nvidia.com/gpu";
+
+/**
+ * Seconds a terminating pod keeps serving before vLLM gets SIGTERM: endpoint controllers, kube-proxy
+ * and gateways stop routing to it meanwhile, so a rollout or a removed canary fails no request
+ * (vLLM then finishes its in-flight requests within the grace period).
+ */
+export const PRE_STOP_SLEEP_SECONDS = 10;
 
 /** Seconds between startup probes; the failure threshold is derived from the startup budget. */
 const STARTUP_PROBE_PERIOD_SECONDS = 10;
@@ -50,25 +58,31 @@ function healthProbe(periodSeconds: number, failureThreshold: number, timeoutSec
     return { httpGet: { path: "/health", port: "http" }, periodSeconds, failureThreshold, timeoutSeconds };
 }
 
-/** The vLLM Deployment: one pod = one model copy sharded across `gpus` GPUs. */
-export function deploymentArgs(m: VllmModel): k8s.apps.v1.DeploymentArgs {
+/**
+ * The vLLM Deployment: one pod = one model copy sharded across `gpus` GPUs. The stable track keeps
+ * the immutable selector; its pods are labelled `track: stable` so they can be told from a canary's.
+ */
+export function deploymentArgs(m: VllmModel, track: keyof typeof TRACK = "stable"): k8s.apps.v1.DeploymentArgs {
     const gpus = String(m.gpus);
+    const trackLabels = { [TRACK_LABEL]: TRACK[track] };
     return {
         metadata: {
-            ...metadata(m),
+            ...metadata(m, m.name, trackLabels),
             // The provider's default await is 10 minutes; a big model's first rollout takes longer.
             annotations: { [PULUMI_TIMEOUT_ANNOTATION]: String(rolloutTimeoutSeconds(m)) },
         },
         spec: {
             // Omitted when the HPA owns the replica count, so `pulumi up` never resets it.
             replicas: m.replicas,
-            selector: { matchLabels: m.selector },
+            // The stable selector predates tracks (selectors are immutable): it also matches canary
+            // pods, which it never adopts (they belong to the canary's ReplicaSet).
+            selector: { matchLabels: track === "stable" ? m.selector : { ...m.selector, ...trackLabels } },
             // Without this the rollout is marked failed after the default 600 s while weights still load.
             progressDeadlineSeconds: rolloutTimeoutSeconds(m),
             // GPUs are scarce: surge one pod at a time and never drop below the current capacity.
             strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
             template: {
-                metadata: { labels: m.labels },
+                metadata: { labels: { ...m.labels, ...trackLabels } },
                 spec: {
                     nodeSelector: Object.keys(m.nodeSelector).length > 0 ? m.nodeSelector : undefined,
                     tolerations: m.tolerateGpuTaint ? [{ key: GPU_RESOURCE, operator: "Exists", effect: "NoSchedule" }] : undefined,
@@ -87,6 +101,7 @@ export function deploymentArgs(m: VllmModel): k8s.apps.v1.DeploymentArgs {
                             startupProbe: healthProbe(STARTUP_PROBE_PERIOD_SECONDS, Math.ceil(m.startupTimeoutSeconds / STARTUP_PROBE_PERIOD_SECONDS), 5),
                             readinessProbe: healthProbe(10, 3, 5),
                             livenessProbe: healthProbe(30, 3, 10),
+                            lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_SLEEP_SECONDS)] } } },
                             volumeMounts: [{ name: "dshm", mountPath: "/dev/shm" }],
                         },
                     ],
