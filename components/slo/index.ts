@@ -11,3 +11,5 @@ export * from "./promql";
 export * from "./prometheusRule";
 export * from "./adapterRule";
 export * from "./dashboard";
+export * from "./goTemplate";
+export * from "./objectSize";

@@ -2,7 +2,14 @@
  * SLO, alerting, adapter and dashboard settings of a VllmService: the args, their defaults and
  * their validation. Pure: no Pulumi resources. The names are also stack config keys, one to one.
  */
+import { Problems, shown } from "../checks";
+import { checkAlertLabels, checkRunbookBaseUrl } from "./alertSettings";
+import { generatedSizeProblems } from "./objectSize";
+import { BURN_RATE_POLICY, burnRateThreshold, round } from "./sloPolicy";
 import { ITL_BUCKETS, TTFT_BUCKETS, VLLM } from "./vllmMetrics";
+
+export { BURN_RATE_POLICY, burnRateThreshold, round } from "./sloPolicy";
+export type { BurnSeverity } from "./sloPolicy";
 
 /**
  * SLO wiring args of {@link VllmServiceArgs} (which extends this interface). Every key is optional;
@@ -46,14 +53,18 @@ export interface SloArgs {
     tpotTargetSeconds?: number;
     /**
      * Base URL of the runbook; each alert's `runbook_url` is `<base>#<alert name in lower case>`,
-     * matching the alert headings of the README's SLO section. Absolute http(s) URL.
+     * matching the alert headings of the README's SLO section. Absolute http(s) URL; it may use
+     * the Go templates ./goTemplate accepts (e.g. `{{ $labels.namespace }}`), nothing else.
      * Default: the README of this project ({@link DEFAULT_RUNBOOK_BASE_URL}).
      */
     runbookBaseUrl?: string;
     /**
      * Extra labels on every alert, e.g. `{team: "ml-platform"}` for Alertmanager routing.
      * Prometheus label names; `severity`, `slo`, `alertname`, `namespace`, `service`, `model_name` and
-     * `horizontalpodautoscaler` are set by the rules and cannot be overridden. Default `{}`.
+     * `horizontalpodautoscaler` are set by the rules and cannot be overridden. Values are not empty
+     * and may use the Go templates ./goTemplate accepts (Prometheus expands labels too). Every label
+     * is copied onto every alert, so the PrometheusRule must stay within prometheus-operator's
+     * 512 KiB per rule file. Default `{}`.
      */
     alertLabels?: { [key: string]: string };
     /**
@@ -134,192 +145,79 @@ export const SLO_DEFAULTS: Readonly<Required<Omit<SloArgs, Optional>>> = {
     grafanaDashboardLabels: { grafana_dashboard: "1" },
 };
 
-export { BURN_RATE_POLICY, burnRateThreshold, round } from "./sloPolicy";
-export type { BurnSeverity } from "./sloPolicy";
-import { BURN_RATE_POLICY, burnRateThreshold, round } from "./sloPolicy";
-
-const PROM_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-/** Labels the alert rules set or take from their series: routing and dedup depend on them. */
-const RESERVED_ALERT_LABELS = ["severity", "slo", "alertname", "namespace", "service", "model_name", "horizontalpodautoscaler"];
-const K8S_LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const K8S_LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-function fmtBuckets(buckets: readonly number[]): string {
-    return buckets.join(", ");
-}
+/** The keys validated here that have a default. */
+type Defaulted = keyof typeof SLO_DEFAULTS;
 
 /**
- * Validates and defaults the SLO settings. Pushes one message per bad value onto `problems`,
- * each starting with the key to fix (`ttftTargetSeconds: 0.4 is not a bucket bound ...`), and
- * returns the resolved settings (with defaults where a value was bad, so callers can go on
- * collecting problems).
+ * Validates and defaults the SLO settings with the component's own {@link Problems} checks.
+ * Pushes one message per bad value onto `problems`, each starting with the key to fix
+ * (`ttftTargetSeconds: 0.4 is not a bucket bound ...`), and returns the resolved settings (with
+ * defaults where a value was bad, so callers can go on collecting problems). `undefined` and
+ * `null` mean unset.
  */
 export function resolveSlo(args: SloArgs, problems: string[]): ResolvedSlo {
-    const add = (key: keyof SloArgs, message: string) => problems.push(`${key}: ${message}`);
-    const d = SLO_DEFAULTS;
-
-    const bool = (key: "prometheusRuleEnabled" | "adapterConfigMapEnabled" | "grafanaDashboardEnabled"): boolean => {
-        const v = args[key];
-        if (v === undefined || v === null) return d[key];
-        if (typeof v !== "boolean") {
-            add(key, `must be true or false, got ${JSON.stringify(v)}`);
-            return d[key];
-        }
-        return v;
+    const p = new Problems();
+    /** `value` if set and `check` adds no problem, else `fallback`. */
+    const checked = <T>(value: unknown, fallback: T, check: (value: unknown) => unknown): T => {
+        if (value === undefined || value === null) return fallback;
+        const before = p.list.length;
+        check(value);
+        return p.list.length === before ? (value as T) : fallback;
     };
-
-    const labels = (key: "alertLabels" | "grafanaDashboardLabels", kind: "prometheus" | "kubernetes"): Record<string, string> => {
-        const v = args[key];
-        if (v === undefined || v === null) return { ...d[key] };
-        if (typeof v !== "object" || Array.isArray(v)) {
-            add(key, `must be a map of label names to string values, got ${JSON.stringify(v)}`);
-            return { ...d[key] };
-        }
-        const out: Record<string, string> = {};
-        for (const [k, val] of Object.entries(v)) {
-            if (typeof val !== "string") {
-                add(key, `value of "${k}" must be a string, got ${JSON.stringify(val)}`);
-                continue;
-            }
-            if (kind === "prometheus") {
-                if (!PROM_LABEL_NAME.test(k) || k.startsWith("__")) {
-                    add(key, `"${k}" is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)`);
-                    continue;
-                }
-                if (RESERVED_ALERT_LABELS.includes(k)) {
-                    add(key, `"${k}" is set by the alert rules themselves and cannot be overridden`);
-                    continue;
-                }
-            } else {
-                if (!K8S_LABEL_KEY.test(k)) {
-                    add(key, `"${k}" is not a valid Kubernetes label key`);
-                    continue;
-                }
-                if (!K8S_LABEL_VALUE.test(val)) {
-                    add(key, `value "${val}" of "${k}" is not a valid Kubernetes label value`);
-                    continue;
-                }
-            }
-            out[k] = val;
-        }
-        return out;
-    };
-
-    const namespace = (key: "adapterNamespace" | "grafanaDashboardNamespace"): string | undefined => {
-        const v = args[key];
-        if (v === undefined || v === null || v === "") return undefined;
-        if (typeof v !== "string" || !DNS1123_LABEL.test(v)) {
-            add(key, `${JSON.stringify(v)} is not a valid namespace name (DNS-1123 label: lower-case letters, digits and '-', at most 63)`);
-            return undefined;
-        }
-        return v;
-    };
-
-    // --- objective and window ---------------------------------------------------------------
-    let windowDays: number = d.sloWindowDays;
-    if (args.sloWindowDays !== undefined && args.sloWindowDays !== null) {
-        const v = args.sloWindowDays;
-        if (typeof v !== "number" || !Number.isInteger(v) || v < 7 || v > 90) {
-            add("sloWindowDays", `must be a whole number of days between 7 and 90, got ${JSON.stringify(v)}`);
-        } else {
-            windowDays = v;
-        }
-    }
-
-    let objective: number = d.sloObjective;
-    if (args.sloObjective !== undefined && args.sloObjective !== null) {
-        const v = args.sloObjective;
-        if (typeof v !== "number" || !Number.isFinite(v) || v <= 0 || v >= 1) {
-            add("sloObjective", `must be a fraction strictly between 0 and 1 (e.g. 0.99 for 99%), got ${JSON.stringify(v)}`);
-        } else {
-            const fast = BURN_RATE_POLICY[0];
-            const factor = burnRateThreshold(windowDays, fast.longHours, fast.budgetShare);
-            const budget = round(1 - v);
-            if (budget * factor >= 1) {
-                const min = Math.ceil((1 - 1 / factor) * 1e4) / 1e4;
-                add(
-                    "sloObjective",
-                    `${v} leaves an error budget of ${round(budget * 100)}%: the fast-burn page (${factor}x over ${fast.long}) ` +
-                        `would need more than 100% bad events and could never fire; use an objective of at least ${min}`,
-                );
-            } else {
-                objective = v;
-            }
-        }
-    }
-
-    // --- latency targets: must be histogram bucket bounds -----------------------------------
-    const target = (key: "ttftTargetSeconds" | "tpotTargetSeconds", metric: string, buckets: readonly number[]): number => {
-        const v = args[key];
-        if (v === undefined || v === null) return d[key];
-        if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
-            add(key, `must be a number of seconds > 0, got ${JSON.stringify(v)}`);
-            return d[key];
-        }
-        if (!buckets.includes(v)) {
-            add(
-                key,
-                `${v} is not a bucket bound of ${metric} (${fmtBuckets(buckets)}); ` +
-                    `the SLI counts the le="${v}" bucket, so pick one of these`,
-            );
-            return d[key];
-        }
-        return v;
-    };
-    const ttft = target("ttftTargetSeconds", VLLM.ttft.name, TTFT_BUCKETS);
-    const tpot = target("tpotTargetSeconds", VLLM.interTokenLatency.name, ITL_BUCKETS);
-
-    // --- runbook ----------------------------------------------------------------------------
-    let runbookBaseUrl: string = d.runbookBaseUrl;
-    if (args.runbookBaseUrl !== undefined && args.runbookBaseUrl !== null) {
-        const v = args.runbookBaseUrl;
-        let ok = false;
-        if (typeof v === "string" && !/\s/.test(v)) {
-            try {
-                const u = new URL(v);
-                ok = (u.protocol === "https:" || u.protocol === "http:") && u.hash === "";
-            } catch {
-                ok = false;
-            }
-        }
-        if (!ok) {
-            add("runbookBaseUrl", `must be an absolute http(s) URL without a #fragment (each alert appends #<alert>), got ${JSON.stringify(v)}`);
-        } else {
-            runbookBaseUrl = v;
-        }
-    }
-
-    const minutes = (key: "queueAtMaxAlertMinutes" | "metricsAbsentAlertMinutes"): number => {
-        const v = args[key];
-        if (v === undefined || v === null) return d[key];
-        if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 1440) {
-            add(key, `must be a whole number of minutes between 0 and 1440, got ${JSON.stringify(v)}`);
-            return d[key];
-        }
-        return v;
-    };
-
-    const grafanaDashboardEnabled = bool("grafanaDashboardEnabled");
-    const grafanaDashboardLabels = labels("grafanaDashboardLabels", "kubernetes");
-    if (grafanaDashboardEnabled && args.grafanaDashboardLabels && Object.keys(args.grafanaDashboardLabels).length === 0) {
-        add("grafanaDashboardLabels", "must have at least one label when grafanaDashboardEnabled is true: the Grafana sidecar finds dashboards by label");
-    }
-
-    return {
+    const valid = <K extends Defaulted>(key: K, check: (value: unknown) => unknown) => checked(args[key], SLO_DEFAULTS[key], check);
+    const sloWindowDays = valid("sloWindowDays", (v) => p.integer("sloWindowDays", v, 7, 90, "SLO windows longer than a quarter are not supported"));
+    const minutes = (key: "queueAtMaxAlertMinutes" | "metricsAbsentAlertMinutes") => valid(key, (v) => p.integer(key, v, 0, 1440, "a day"));
+    const bool = (key: "prometheusRuleEnabled" | "adapterConfigMapEnabled" | "grafanaDashboardEnabled") => valid(key, (v) => p.boolean(key, v));
+    const namespace = (key: "adapterNamespace" | "grafanaDashboardNamespace") =>
+        checked<string | undefined>(args[key], undefined, (v) => p.dns1123(key, v));
+    const resolved: ResolvedSlo = {
         prometheusRuleEnabled: bool("prometheusRuleEnabled"),
-        sloObjective: objective,
-        sloWindowDays: windowDays,
-        ttftTargetSeconds: ttft,
-        tpotTargetSeconds: tpot,
-        runbookBaseUrl,
-        alertLabels: labels("alertLabels", "prometheus"),
+        sloObjective: valid("sloObjective", (v) => checkObjective(p, v, sloWindowDays)),
+        sloWindowDays,
+        ttftTargetSeconds: valid("ttftTargetSeconds", (v) => checkBucketTarget(p, "ttftTargetSeconds", v, VLLM.ttft.name, TTFT_BUCKETS)),
+        tpotTargetSeconds: valid("tpotTargetSeconds", (v) => checkBucketTarget(p, "tpotTargetSeconds", v, VLLM.interTokenLatency.name, ITL_BUCKETS)),
+        runbookBaseUrl: valid("runbookBaseUrl", (v) => checkRunbookBaseUrl(p, v)),
+        alertLabels: { ...valid("alertLabels", (v) => checkAlertLabels(p, v)) },
         queueAtMaxAlertMinutes: minutes("queueAtMaxAlertMinutes"),
         metricsAbsentAlertMinutes: minutes("metricsAbsentAlertMinutes"),
         adapterConfigMapEnabled: bool("adapterConfigMapEnabled"),
         adapterNamespace: namespace("adapterNamespace"),
-        grafanaDashboardEnabled,
-        grafanaDashboardLabels,
+        grafanaDashboardEnabled: bool("grafanaDashboardEnabled"),
+        grafanaDashboardLabels: { ...valid("grafanaDashboardLabels", (v) => p.labels("grafanaDashboardLabels", v)) },
         grafanaDashboardNamespace: namespace("grafanaDashboardNamespace"),
     };
+    if (resolved.grafanaDashboardEnabled && Object.keys(resolved.grafanaDashboardLabels).length === 0) {
+        p.add("grafanaDashboardLabels", "must have at least one label when grafanaDashboardEnabled is true: the Grafana sidecar finds dashboards by label");
+    }
+    if (p.list.length === 0) p.list.push(...generatedSizeProblems(resolved));
+    problems.push(...p.list);
+    return resolved;
+}
+
+/** A fraction in (0, 1) whose error budget still lets the fast-burn page fire. */
+function checkObjective(p: Problems, v: unknown, windowDays: number): void {
+    if (typeof v !== "number" || !Number.isFinite(v) || v <= 0 || v >= 1) {
+        p.add("sloObjective", `must be a fraction strictly between 0 and 1 (e.g. 0.99 for 99%), got ${shown(v)}`);
+        return;
+    }
+    const fast = BURN_RATE_POLICY[0];
+    const factor = burnRateThreshold(windowDays, fast.longHours, fast.budgetShare);
+    const budget = round(1 - v);
+    if (budget * factor >= 1) {
+        const min = Math.ceil((1 - 1 / factor) * 1e4) / 1e4;
+        p.add(
+            "sloObjective",
+            `${v} leaves an error budget of ${round(budget * 100)}%: the fast-burn page (${factor}x over ${fast.long}) ` +
+                `would need more than 100% bad events and could never fire; use an objective of at least ${min}`,
+        );
+    }
+}
+
+/** A latency target the SLI can read: one of the histogram's bucket bounds. */
+function checkBucketTarget(p: Problems, key: "ttftTargetSeconds" | "tpotTargetSeconds", v: unknown, metric: string, buckets: readonly number[]): void {
+    const before = p.list.length;
+    p.positive(key, v);
+    if (p.list.length === before && !buckets.includes(v as number)) {
+        p.add(key, `${v} is not a bucket bound of ${metric} (${buckets.join(", ")}); the SLI counts the le="${v}" bucket, so pick one of these`);
+    }
 }
