@@ -7,6 +7,7 @@ import { CoreV1Api, PatchStrategy, V1ContainerStatus, V1Pod, setHeaderOptions } 
 import * as path from "path";
 import { containerEnv } from "./containerEnv";
 import { SimContainer } from "./simContainer";
+import { CancellableDelay, gracePeriodMs, preStopSleepSeconds } from "./termination";
 import { simulatorArgs, vllmServerFlags } from "./vllmContainer";
 
 export interface PodWorkerDeps {
@@ -69,10 +70,29 @@ export class PodWorker {
         this.schedulePatch();
     }
 
-    async stop(): Promise<void> {
+    private readonly preStop = new CancellableDelay();
+
+    /**
+     * Stops the simulators. `graceful` (the pod was deleted) runs like the kubelet: the preStop sleep
+     * while the endpoints drop the pod, then SIGTERM (the simulator finishes in-flight requests), SIGKILL
+     * when the grace period is over. Otherwise (runner stopping, IP reused) SIGTERM now; this also cuts
+     * a graceful stop in progress short.
+     */
+    async stop(o: { graceful?: boolean } = {}): Promise<void> {
         this.stopped = true;
         clearTimeout(this.patchTimer);
-        await Promise.all([...this.sims.values()].map((s) => s.stop()));
+        if (!o.graceful) {
+            this.preStop.cancel();
+            await Promise.all([...this.sims.values()].map((s) => s.stop()));
+            return;
+        }
+        const grace = gracePeriodMs(this.pod);
+        const sleepMs = Math.min(grace, 1000 * Math.max(0, ...(this.pod.spec?.containers ?? []).filter((c) => this.sims.has(c.name)).map(preStopSleepSeconds)));
+        if (sleepMs > 0) {
+            this.deps.log(`${this.name}: preStop: serving ${sleepMs / 1000} s more before SIGTERM`);
+            await this.preStop.wait(sleepMs);
+        }
+        await Promise.all([...this.sims.values()].map((s) => s.stop(Math.max(1000, grace - sleepMs))));
     }
 
     private containerStatuses(): V1ContainerStatus[] {

@@ -31,6 +31,8 @@ function runnable(p: V1Pod): boolean {
 
 export class PodRunner {
     private workers = new Map<string, PodWorker>();
+    /** Deleted pods still in their preStop/grace period: their simulators still serve in-flight requests. */
+    private terminating = new Set<PodWorker>();
     /** Pods whose start failed (e.g. a Secret not created yet): when to try again. */
     private retryAt = new Map<string, number>();
     private core: CoreV1Api;
@@ -64,13 +66,16 @@ export class PodRunner {
         const pods = (await this.core.listPodForAllNamespaces()).items.filter(runnable);
         const live = new Map(pods.map((p) => [p.metadata?.uid ?? "", p]));
         for (const [uid, w] of this.workers) {
-            if (!live.has(uid)) await this.stopWorker(uid, w, "pod deleted");
+            if (!live.has(uid)) this.terminate(uid, w);
         }
         for (const [uid, pod] of live) {
             if (this.workers.has(uid) || this.stopping) continue;
             // kwok recycles IPs: a new pod may get the IP of one whose process is still stopping.
             for (const [otherUid, w] of this.workers) {
                 if (w.ip === pod.status?.podIP) await this.stopWorker(otherUid, w, `IP ${w.ip} reassigned`);
+            }
+            for (const w of this.terminating) {
+                if (w.ip === pod.status?.podIP) await w.stop();
             }
             if ((this.retryAt.get(uid) ?? 0) > Date.now()) continue;
             const w = new PodWorker(pod, {
@@ -97,6 +102,17 @@ export class PodRunner {
         this.writePids();
     }
 
+    /** A deleted pod ends in the background, like the kubelet's: preStop, SIGTERM, grace (the loop goes on). */
+    private terminate(uid: string, w: PodWorker): void {
+        this.workers.delete(uid);
+        this.terminating.add(w);
+        this.log(`${w.name}: pod deleted; terminating gracefully`);
+        void w.stop({ graceful: true }).finally(() => {
+            this.terminating.delete(w);
+            this.writePids();
+        });
+    }
+
     private async stopWorker(uid: string, w: PodWorker, why: string): Promise<void> {
         this.workers.delete(uid);
         this.log(`${w.name}: ${why}; stopping`);
@@ -104,7 +120,7 @@ export class PodRunner {
     }
 
     private writePids(): void {
-        const pids = [...this.workers.values()].flatMap((w) => w.pids());
+        const pids = [...this.workers.values(), ...this.terminating].flatMap((w) => w.pids());
         fs.writeFileSync(`${this.o.pidsFile}.tmp`, JSON.stringify({ runner: process.pid, simulators: pids }));
         fs.renameSync(`${this.o.pidsFile}.tmp`, this.o.pidsFile);
     }
@@ -112,7 +128,10 @@ export class PodRunner {
     async stop(): Promise<void> {
         this.stopping = true;
         clearTimeout(this.timer);
-        await Promise.all([...this.workers.entries()].map(([uid, w]) => this.stopWorker(uid, w, "runner stopping")));
+        await Promise.all([
+            ...[...this.workers.entries()].map(([uid, w]) => this.stopWorker(uid, w, "runner stopping")),
+            ...[...this.terminating].map((w) => w.stop()),
+        ]);
         this.writePids();
     }
 }

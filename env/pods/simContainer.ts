@@ -152,12 +152,13 @@ export class SimContainer {
         this.timers.push(setTimeout(() => this.start(), delay));
     }
 
-    async stop(): Promise<void> {
+    /** SIGTERM, then SIGKILL after `graceMs` (a pod's remaining grace period on deletion). */
+    async stop(graceMs = KILL_GRACE_MS): Promise<void> {
         this.state = { kind: "stopped" };
         this.clearTimers();
         const child = this.child;
         this.child = undefined;
-        await killGracefully(child);
+        await killGracefully(child, graceMs);
     }
 
     private clearTimers(): void {
@@ -186,10 +187,10 @@ export class SimContainer {
 }
 
 /** SIGTERM, SIGKILL after the grace; resolves with the exit code (137 when killed). */
-function killGracefully(child: ChildProcess | undefined): Promise<number> {
+function killGracefully(child: ChildProcess | undefined, graceMs = KILL_GRACE_MS): Promise<number> {
     if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child?.exitCode ?? 137);
     return new Promise((resolve) => {
-        const timer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
+        const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
         child.once("exit", (code) => {
             clearTimeout(timer);
             resolve(code ?? 137);
