@@ -13,3 +13,4 @@ export * from "./adapterRule";
 export * from "./dashboard";
 export * from "./goTemplate";
 export * from "./objectSize";
+export * from "./metricNames";
