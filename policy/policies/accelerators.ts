@@ -1,7 +1,7 @@
 /**
  * The accelerators a container asks for, as written: a number, a template variable, or absent.
  */
-import { isHelmTemplate, parseQuantity, templateSymbol } from "@vllm-pulumi/kube-parser";
+import { isGoTemplate, isHelmTemplate, parseQuantity, templateSymbol } from "@vllm-pulumi/kube-parser";
 
 /** Extended resources a vLLM process runs its workers on (one worker per device). */
 export const ACCELERATOR_RESOURCES: readonly string[] = ["nvidia.com/gpu", "amd.com/gpu", "google.com/tpu", "habana.ai/gaudi", "aws.amazon.com/neuroncore", "gpu.intel.com/i915"];
@@ -15,7 +15,7 @@ export function countOf(raw: unknown): Count | undefined {
     if (n !== undefined) return { n };
     const symbol = templateSymbol(raw);
     if (symbol !== undefined) return { symbol, raw: String(raw), helm: isHelmTemplate(raw) };
-    return isHelmTemplate(raw) ? { symbol: String(raw), raw: String(raw), helm: true } : { bad: String(raw) };
+    return isGoTemplate(raw) ? { symbol: String(raw), raw: String(raw), helm: isHelmTemplate(raw) } : { bad: String(raw) };
 }
 
 export interface AcceleratorAsk {

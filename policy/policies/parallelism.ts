@@ -16,8 +16,12 @@ import {
     containerLabel,
     containersOf,
     Factor,
+    isGoTemplate,
+    isHelmTemplate,
     isLeaderWorkerSet,
+    isOperatorServerKind,
     isVllmCpuBuild,
+    isVllmImage,
     KSERVE_GROUP,
     KubeObject,
     lwsGroupSize,
@@ -28,6 +32,7 @@ import {
     vllmServer,
 } from "@vllm-pulumi/kube-parser";
 import { acceleratorAsk, Count, countOf, podAccelerators } from "./accelerators";
+import { operatorVerdicts } from "./operatorParallelism";
 
 export interface Verdict {
     kind: "mismatch" | "unresolved";
@@ -36,10 +41,20 @@ export interface Verdict {
 
 export const HELM_HINT = "The manifest is an unrendered Helm template: render it with `helm template` first, then check the output.";
 
-/** A product of factors: a number, one template variable, or not computable (several variables). */
-type Product = { n: number } | { symbol: string; raw: string } | { unknown: string[] };
+/** A `{{ ... }}` without Helm's names: a controller's own template (KServe's `{{.Name}}`), not an unrendered chart. */
+export const GO_TEMPLATE_HINT =
+    "`{{ ... }}` is a Go template that a controller (e.g. KServe) fills in when it creates the pod, not an unrendered Helm chart; its value cannot be checked here.";
 
-function product(factors: Factor[]): Product {
+/** The hint for values that cannot be checked: Helm's, a controller's template, or `fallback`. */
+export function templateHint(values: readonly unknown[], fallback: string): string {
+    if (values.some(isHelmTemplate)) return HELM_HINT;
+    return values.some(isGoTemplate) ? `${GO_TEMPLATE_HINT} ${fallback}` : fallback;
+}
+
+/** A product of factors: a number, one template variable, or not computable (several variables). */
+export type Product = { n: number } | { symbol: string; raw: string } | { unknown: string[] };
+
+export function product(factors: Factor[]): Product {
     let n = 1;
     const vars: string[] = [];
     for (const f of factors) {
@@ -53,12 +68,12 @@ function product(factors: Factor[]): Product {
 }
 
 /** `--tensor-parallel-size=2 x -pp 2`: the flags as written, for messages. */
-function describe(p: Parallelism): string {
+export function describe(p: Parallelism): string {
     if (p.flags.length === 0) return "tensor-parallel size 1 (no --tensor-parallel-size flag)";
     return p.flags.map(f => `${f.flag} ${f.raw}${f.expands ? ` (argparse reads ${f.flag} as ${f.expands})` : ""}`).join(" x ");
 }
 
-const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+export const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
 
 /** Compares what the process needs with one side (limit or request) of what it asks for. */
 function compare(who: string, needs: string, need: Product, side: "limits" | "requests", resource: string, have: Count, out: Verdict[]): void {
@@ -74,13 +89,12 @@ function compare(who: string, needs: string, need: Product, side: "limits" | "re
         // The same variable on both sides: equal whatever it is set to.
     } else {
         const values = [..."unknown" in need ? need.unknown : "raw" in need ? [need.raw] : [], ..."raw" in have ? [have.raw] : []];
-        const helm = values.some(v => /\{\{/.test(v));
         out.push({
             kind: "unresolved",
             message:
                 `${who}: cannot check ${needs} against ${side} "${resource}" ${"n" in have ? have.n : `"${(have as { raw: string }).raw}"`}: ` +
                 `${values.map(v => `"${v}"`).join(", ")} ${values.length === 1 ? "is a template variable" : "are template variables"} with no literal value here. ` +
-                (helm ? HELM_HINT : "Write the flag and the GPU count literally, or as the same variable."),
+                templateHint(values, "Write the flag and the GPU count literally, or as the same variable."),
         });
     }
 }
@@ -100,13 +114,25 @@ function localVerdicts(ref: ContainerRef, p: Parallelism, factors: Factor[], out
         if (!ask && isVllmCpuBuild(ref.container)) return; // vLLM's CPU build runs without any GPU
         const resource = ask?.resource ?? "nvidia.com/gpu";
         const count = "n" in need ? String(need.n) : "the tensor-parallel size";
-        const image = typeof ref.container?.image === "string" ? `image "${ref.container.image}"` : "the image";
-        const what = ask ? `has requests but no limits "${resource}"` : `has no limits "${resource}": ${image} is vLLM's GPU build, which stops at start-up when it finds no GPU`;
+        const what = ask ? `has requests but no limits "${resource}"` : `has no limits "${resource}": ${noGpuReason(ref.container)}`;
         out.push({ kind: "mismatch", message: `${who}: ${needs} but ${what}. Set limits and requests "${resource}" to ${count}${ask ? "" : ", or run vLLM's CPU image for CPU inference"}.` });
         return;
     }
     compare(who, needs, need, "limits", ask.resource, ask.limit, out);
     if (ask.request) compare(who, needs, need, "requests", ask.resource, ask.request, out);
+}
+
+/**
+ * Why a vLLM server without a GPU fails: a vLLM image is the GPU build; another image (a base
+ * image whose script installs vLLM, a placeholder) runs whatever vLLM it holds, which is the GPU
+ * build unless it was built for CPU.
+ */
+function noGpuReason(container: any): string {
+    const image = typeof container?.image === "string" ? container.image : undefined;
+    if (image !== undefined && isVllmImage(image)) return `image "${image}" is vLLM's GPU build, which stops at start-up when it finds no GPU`;
+    const how = vllmServer(container)?.evidence ?? "vllm serve";
+    const on = image === undefined ? "an image the manifest does not name" : `image "${image}", which is not one of vLLM's images`;
+    return `it runs vLLM (${how}) on ${on}; vLLM as pip installs it is the GPU build, which stops at start-up when it finds no GPU, unless the image holds vLLM's CPU build (then set the env VLLM_TARGET_DEVICE=cpu, which tells this check so)`;
 }
 
 /** The leader of a LeaderWorkerSet: TP x PP x DP against every device of the group. */
@@ -120,10 +146,9 @@ function groupVerdicts(obj: KubeObject, ref: ContainerRef, p: Parallelism, out: 
     const workerGpus = podAccelerators(worker?.spec);
     if (!("n" in world) || size === undefined || leaderGpus === undefined || workerGpus === undefined) {
         const unknown = [..."unknown" in world ? world.unknown : "raw" in world ? [world.raw] : [], ...(size === undefined ? [String(rawSize)] : [])];
-        const helm = unknown.some(v => /\{\{/.test(v)) || [leader, worker].some(t => JSON.stringify(t?.spec ?? {}).includes("{{"));
         out.push({
             kind: "unresolved",
-            message: `${who}: cannot check ${describe(p)} against the LeaderWorkerSet's GPUs (size x GPUs per pod): ${unknown.length ? unknown.map(v => `"${v}"`).join(", ") : "a GPU count"} is not a literal number. ${helm ? HELM_HINT : "Write the flags, size and GPU counts literally."}`,
+            message: `${who}: cannot check ${describe(p)} against the LeaderWorkerSet's GPUs (size x GPUs per pod): ${unknown.length ? unknown.map(v => `"${v}"`).join(", ") : "a GPU count"} is not a literal number. ${templateHint([...unknown, ...[leader, worker].map(t => JSON.stringify(t?.spec ?? {}))], "Write the flags, size and GPU counts literally.")}`,
         });
         return;
     }
@@ -153,6 +178,7 @@ export function parallelismVerdicts(obj: KubeObject): Verdict[] {
 const VERDICTS = new WeakMap<KubeObject, Verdict[]>();
 
 function computeVerdicts(obj: KubeObject): Verdict[] {
+    if (isOperatorServerKind(obj)) return operatorVerdicts(obj);
     const out: Verdict[] = [];
     const multiNode = isLeaderWorkerSet(obj) && (lwsGroupSize(obj) ?? 2) > 1;
     const runtime = obj.group === KSERVE_GROUP && obj.kind !== "InferenceService";

@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { containerLabel, containersOf, isHelmTemplate, isTemplated, isVllmContainer } from "@vllm-pulumi/kube-parser";
+import { containerLabel, containersOf, isTemplated, isVllmContainer } from "@vllm-pulumi/kube-parser";
 import { objectOf } from "./util";
-import { HELM_HINT, parallelismVerdicts, REMEDIATION } from "./parallelism";
+import { parallelismVerdicts, REMEDIATION, templateHint } from "./parallelism";
 
 /**
  * A value the pack checks that is still a template variable (`${TP}`, `$(TP)` from a ConfigMap,
@@ -20,7 +20,7 @@ export const vllmValuesLiteral: ResourceValidationPolicy = {
         for (const ref of containersOf(obj)) {
             const image = ref.container?.image;
             if (isTemplated(image) && isVllmContainer(ref.container)) {
-                reportViolation(`${containerLabel(ref)}: cannot check that image "${image}" is pinned: it is a template variable. ${isHelmTemplate(image) ? HELM_HINT : "Fill it in before checking."}`);
+                reportViolation(`${containerLabel(ref)}: cannot check that image "${image}" is pinned: it is a template variable. ${templateHint([image], "Fill it in before checking.")}`);
             }
         }
         for (const v of parallelismVerdicts(obj)) {

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CORE_SCHEMA, loadAll } from "js-yaml";
 import type * as Yaml from "yaml";
-import { kubeObject, pulumiType } from "@vllm-pulumi/kube-parser";
+import { HELM_ACTION_RE, kubeObject, pulumiType } from "@vllm-pulumi/kube-parser";
 import type { PolicyInput } from "../../policy/runPolicies";
 
 export interface FileResult {
@@ -20,12 +20,6 @@ export interface FileResult {
     warnings: string[];
 }
 
-/**
- * A Helm template action: `{{ .Values.x }}`, `{{- include "..." . }}`, `{{ toYaml ... }}`. Only
- * Helm's own names count, so KServe's `{{.Name}}` and Jinja chat templates in ConfigMaps do not.
- */
-const HELM_ACTION_RE =
-    /\{\{-?\s*(?:\.(?:Values|Release|Chart|Capabilities|Files|Template)\b|\$\.|(?:include|template|toYaml|tpl|define|if|else|end|range|with|required|default|quote)\b)[^{}\n]*-?\}\}/;
 const HELM_HINT = "render it with `helm template` first: values that are still templates cannot be checked";
 
 /** npm runs scripts from the package root; resolve paths against where the user typed them. */

@@ -15,7 +15,7 @@ describe("vllm-image-pinned", () => {
         const cases: Array<[string, string]> = [
             ["image-no-tag.yaml", 'image "vllm/vllm-openai" has no tag'],
             ["image-nightly-tag.yaml", 'floating tag "nightly"'],
-            ["recipe-placeholder-tag.yaml", 'is a template placeholder'],
+            ["recipe-placeholder-tag.yaml", 'image "vllm/vllm-openai:<pinned-tag>" holds the placeholder "<pinned-tag>": fill in the real tag'],
             ["image-registry-port-no-tag.yaml", 'image "registry.local:5000/vllm/vllm-openai" has no tag'],
             ["image-digest-malformed.yaml", "malformed digest"],
             ["image-init-container-latest.yaml", 'init container "fetch-weights"'],

@@ -57,6 +57,30 @@ export function parseImageRef(image: string): ImageRef {
     return { registry, repository: rest, tag, digest };
 }
 
+/**
+ * Words that stand in for an image in docs and templates: an ALL_CAPS name (`IMAGE_NAME`,
+ * `REPLACE_MODEL_SERVER_IMAGE`, a `:TAG` or `:VERSION` tag), `<image>`, `replace-me`, `your-image`.
+ */
+const PLACEHOLDER_PART = /^(?:[A-Z][A-Z_]*|<[^<>]*>|(?:replace|change)[-_]?me|your[-_][a-z0-9_-]+|placeholder|todo|tbd)$/;
+
+/**
+ * The placeholder an image is or contains (the whole reference, a path segment or the tag), or
+ * undefined. A template variable (`${IMAGE}`, `{{ .Values.image }}`) is not one here: the policy
+ * pack says those cannot be checked until rendered.
+ */
+export function imagePlaceholder(image: string): string | undefined {
+    if (typeof image !== "string" || /[${}]/.test(image) || image.length > 1000) return undefined;
+    if (PLACEHOLDER_PART.test(image)) return image;
+    const at = image.indexOf("@");
+    const name = at < 0 ? image : image.slice(0, at);
+    const slash = name.lastIndexOf("/");
+    const colon = name.lastIndexOf(":");
+    const tag = colon > slash ? name.slice(colon + 1) : undefined;
+    const path = colon > slash ? name.slice(0, colon) : name;
+    const floating = tag !== undefined && FLOATING_TAGS.includes(tag.toLowerCase()); // `:LATEST` floats, it is no placeholder
+    return [...path.split("/"), ...(tag !== undefined && !floating ? [tag] : [])].find((part) => PLACEHOLDER_PART.test(part));
+}
+
 export interface PinOptions {
     /** Only accept `@sha256:` digests (e.g. in prod). */
     requireDigest?: boolean;
@@ -70,6 +94,12 @@ export interface PinOptions {
 export function imagePinProblem(image: string, opts: PinOptions = {}): string | undefined {
     if (typeof image !== "string" || !image.trim()) {
         return "image is empty";
+    }
+    const placeholder = imagePlaceholder(image);
+    if (placeholder !== undefined) {
+        return placeholder === image
+            ? `image "${image}" is a placeholder, not an image: fill in the real image`
+            : `image "${image}" holds the placeholder "${placeholder}": fill in the real ${image.endsWith(`:${placeholder}`) ? "tag" : "name"}`;
     }
     const parsed = parseImageReference(image);
     if (!parsed.ok) {

@@ -14,6 +14,7 @@ export * from "./metrics";
 export * from "./selector";
 export * from "./kinds";
 export * from "./templates";
+export * from "./operators";
 export * from "./durations";
 export * from "./adapterTiming";
 export * from "./vllmCatalogue";

@@ -2,6 +2,7 @@
  * Which objects the pack inspects, so that a summary can say what it did not look at instead
  * of silently counting it as checked.
  */
+import { isOperatorServerKind } from "./operators";
 import { isHpa, isScaledObject, isWorkload, KubeObject } from "./workload";
 
 /**
@@ -33,14 +34,15 @@ const KNOWN_GROUPS = new Set([
 
 /**
  * `inspected`: a policy reads it (workloads, LeaderWorkerSets, KServe runtimes and services,
- * autoscalers, ServiceMonitors and Services); `known`: a kind that can hold nothing the pack
- * checks (ConfigMap, Role, ...); `unknown`: a custom resource the pack does not understand,
- * which may well run a vLLM server (KubeRay, KubeAI, llm-d's InferencePool...).
+ * autoscalers, ServiceMonitors and Services; KubeAI Models and Dynamo graphs for TP against
+ * GPUs); `known`: a kind that can hold nothing the pack checks (ConfigMap, Role, ...); `unknown`:
+ * a custom resource the pack does not understand, which may well run a vLLM server (KubeRay,
+ * KServe's LLMInferenceService, llm-d's InferencePool...).
  */
 export type Coverage = "inspected" | "known" | "unknown";
 
 export function coverageOf(obj: KubeObject): Coverage {
-    if (isWorkload(obj) || isHpa(obj) || isScaledObject(obj)) return "inspected";
+    if (isWorkload(obj) || isHpa(obj) || isScaledObject(obj) || isOperatorServerKind(obj)) return "inspected";
     if ((obj.group === "" && obj.kind === "Service") || (obj.group === "monitoring.coreos.com" && obj.kind === "ServiceMonitor")) return "inspected";
     return KNOWN_GROUPS.has(obj.group) ? "known" : "unknown";
 }

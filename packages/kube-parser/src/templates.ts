@@ -1,13 +1,29 @@
 /**
  * Values that are still template variables (`${TP}` from envsubst or a shell, `$(TP)` from an
- * env var the manifest does not set literally, `{{ .Values.tp }}` from an unrendered Helm chart).
+ * env var the manifest does not set literally, `{{ .Values.tp }}` from an unrendered Helm chart,
+ * `{{.Name}}` that KServe's controller fills in).
  * They cannot be compared as numbers, but the same variable on both sides is the same value.
  */
 
-/** A `{{ ... }}` Helm/Go template action anywhere in the text. */
-const HELM_ACTION_RE = /\{\{-?\s*([^{}]*?)\s*-?\}\}/;
+/** A `{{ ... }}` Go template action anywhere in the text (Helm's, KServe's, any controller's). */
+const GO_ACTION_RE = /\{\{-?\s*([^{}]*?)\s*-?\}\}/;
 
-/** True when the value still holds a Helm/Go template action: the chart was not rendered. */
+/**
+ * A Helm template action: one that names Helm's own objects (`.Values`, `.Release`, `.Chart`,
+ * `.Capabilities`, `.Files`, `.Template`, also as `$.Values`) or functions only Helm has
+ * (`include`, `tpl`, `toYaml`, `fromYaml`, `required`, `lookup`). Go's own actions (`{{- if }}`,
+ * `{{ range }}`, `{{ end }}`) and other controllers' fields (KServe's `{{.Name}}`,
+ * `{{ .Spec.Model.Name }}`) are not Helm's.
+ */
+export const HELM_ACTION_RE =
+    /\{\{-?\s*[^{}\n]*?(?:(?<![\w.])\$?\.(?:Values|Release|Chart|Capabilities|Files|Template)\b|\b(?:include|tpl|toYaml|fromYaml|required|lookup)\b)[^{}\n]*-?\}\}/;
+
+/** True when the value still holds a Go template action of any kind. */
+export function isGoTemplate(raw: unknown): boolean {
+    return typeof raw === "string" && GO_ACTION_RE.test(raw);
+}
+
+/** True when the value still holds a Helm template action: the chart was not rendered. */
 export function isHelmTemplate(raw: unknown): boolean {
     return typeof raw === "string" && HELM_ACTION_RE.test(raw);
 }
@@ -29,5 +45,5 @@ export function templateSymbol(raw: unknown): string | undefined {
 
 /** True when the value is (or contains) a template variable of any kind. */
 export function isTemplated(raw: unknown): boolean {
-    return typeof raw === "string" && (isHelmTemplate(raw) || /\$(\{[A-Za-z_]|\([A-Za-z_]|[A-Za-z_])/.test(raw));
+    return typeof raw === "string" && (isGoTemplate(raw) || /\$(\{[A-Za-z_]|\([A-Za-z_]|[A-Za-z_])/.test(raw));
 }
