@@ -24,8 +24,8 @@ function sourceTexts(s: string, base: string): string {
     const sel = `${s}.?metric.?selector.orValue({})`;
     const path = `${base} + '.metric.selector'`;
     return (
-        `(has(${s}.name) ? [[${base} + '.name', ${s}.name]] : []) + ` +
-        `(${s}.?metric.?name.hasValue() ? [[${base} + '.metric.name', ${s}.metric.name]] : []) + ` +
+        `(has(${s}.name) ? [[${base} + '.name', string(${s}.name)]] : []) + ` +
+        `(${s}.?metric.?name.hasValue() ? [[${base} + '.metric.name', string(${s}.metric.name)]] : []) + ` +
         `${sel}.?matchLabels.orValue({}).transformList(k, v, [${path} + '.matchLabels.' + k, string(v)]) + ` +
         `${sel}.?matchExpressions.orValue([]).transformList(j, e, e.?values.orValue([]).map(v, [${path} + '.matchExpressions[' + string(j) + '].values', string(v)])).flatten()`
     );
@@ -33,17 +33,17 @@ function sourceTexts(s: string, base: string): string {
 
 const HPA_TEXTS =
     "object.?spec.?metrics.orValue([]).transformList(i, m, " +
-    HPA_SOURCES.map(([source, key]) => `(has(m.${key}) ? ${sourceTexts(`m.${key}`, `'spec.metrics[' + string(i) + '].${key}'`)}.map(t, t + [${str(source)}]) : [])`).join(" + ") +
+    HPA_SOURCES.map(([source, key]) => `(has(m.${key}) ? (${sourceTexts(`m.${key}`, `'spec.metrics[' + string(i) + '].${key}'`)}).map(t, t + [${str(source)}]) : [])`).join(" + ") +
     ").flatten()";
 
 const KEDA_QUERY_KEYS = ["query", "metricName", "metricQuery", "metricFilter", "filter", "nrql"];
 const KEDA_TEXTS =
     "object.?spec.?triggers.orValue([]).transformList(i, t, " +
-    `${strList(KEDA_QUERY_KEYS)}.filter(k, k in t.?metadata.orValue({})).map(k, ['spec.triggers[' + string(i) + '].metadata.' + k, string(t.metadata[k]), t.?type.orValue('unknown') + ' trigger'])` +
+    `${strList(KEDA_QUERY_KEYS)}.filter(k, k in t.?metadata.orValue({})).map(k, ['spec.triggers[' + string(i) + '].metadata.' + k, string(t.metadata[k]), string(t.?type.orValue('unknown')) + ' trigger'])` +
     ").flatten()";
 
 /** The GPU-utilization name a text is or names, '' when none (gpuUtilizationIn). */
-const FOUND = `t[1].trim() in ${strList(GPU_RESOURCES)} ? t[1].trim() : t[1].find(${str(GPU_UTILIZATION_RE2)})`;
+const FOUND = `string(t[1]).trim() in ${strList(GPU_RESOURCES)} ? string(t[1]).trim() : string(t[1]).find(${str(GPU_UTILIZATION_RE2)})`;
 
 export function autoscalingVariables(): CelVariable[] {
     return [
@@ -52,7 +52,7 @@ export function autoscalingVariables(): CelVariable[] {
         {
             name: "gpuMetricProblems",
             expression:
-                `variables.metricTexts.map(t, [t[0], t[2], ${FOUND}]).filter(f, f[2] != '')` +
+                `variables.metricTexts.map(t, [string(t[0]), string(t[2]), string(${FOUND})]).filter(f, f[2] != '')` +
                 `.map(f, f[0] + ' (' + f[1] + ') scales on GPU utilization "' + f[2] + '". ' + variables.scaleInstead)`,
         },
     ];

@@ -4,8 +4,8 @@
  * (image.ts), message for message. RE2 runs the grammar as written (it does not backtrack).
  */
 import { FLOATING_TAGS } from "@vllm-pulumi/kube-parser";
-import { IMAGE_DIGEST_FIX, IMAGE_PIN_FIX } from "../../packages/kube-parser/src/ruleText";
-import { CelVariable, firstOf, str, strList } from "./lang";
+import { IMAGE_DIGEST_FIX, IMAGE_PIN_FIX, IMAGE_PLACEHOLDER_PART } from "../../packages/kube-parser/src/ruleText";
+import { CelVariable, firstOf, record, str, strList } from "./lang";
 
 const ALNUM = "[a-z0-9]+";
 const SEPARATOR = "(?:[._]|__|-+)";
@@ -46,6 +46,23 @@ function digestProblem(): string {
     return firstOf(cases, `${IMG} + ' has a digest with an unsupported algorithm "' + ${ALGORITHM} + '" (sha256, sha384 or sha512)'`);
 }
 
+/**
+ * The placeholder an image is or holds (imagePlaceholder in image.ts): the whole reference, a path
+ * segment or a tag that is not a floating one; '' when none. Template variables are not placeholders.
+ */
+const PLACEHOLDER_NAME = "x.image.split('@')[0]";
+const PLACEHOLDER_HAS_TAG = `${PLACEHOLDER_NAME}.lastIndexOf(':') > ${PLACEHOLDER_NAME}.lastIndexOf('/')`;
+const PLACEHOLDER_TAG = `${PLACEHOLDER_NAME}.substring(${PLACEHOLDER_NAME}.lastIndexOf(':') + 1)`;
+const PLACEHOLDER_PATH = `(${PLACEHOLDER_HAS_TAG} ? ${PLACEHOLDER_NAME}.substring(0, ${PLACEHOLDER_NAME}.lastIndexOf(':')) : ${PLACEHOLDER_NAME})`;
+const PLACEHOLDER = firstOf(
+    [
+        ["x.image.matches('[${}]') || x.image.size() > 1000", "''"],
+        [`x.image.matches(${str(IMAGE_PLACEHOLDER_PART)})`, "x.image"],
+    ],
+    `((${PLACEHOLDER_PATH}.split('/') + (${PLACEHOLDER_HAS_TAG} && !(${PLACEHOLDER_TAG}.lowerAscii() in ${strList(FLOATING_TAGS)}) ? [${PLACEHOLDER_TAG}] : []))` +
+        `.filter(p, p.matches(${str(IMAGE_PLACEHOLDER_PART)})) + [''])[0]`,
+);
+
 /** Why the reference is not pinned, or '' (parseImageReference, then imagePinProblem). */
 function pinProblem(requireDigest: boolean): string {
     const floating = `${TAG_OF}.lowerAscii() in ${strList(FLOATING_TAGS)}`;
@@ -62,6 +79,11 @@ function pinProblem(requireDigest: boolean): string {
     return firstOf(
         [
             ["x.image == ''", "'image is empty'"],
+            ["x.placeholder == x.image", `${IMG} + ' is a placeholder, not an image: fill in the real image'`],
+            [
+                "x.placeholder != ''",
+                `${IMG} + ' holds the placeholder "' + x.placeholder + '": fill in the real ' + (x.image.endsWith(':' + x.placeholder) ? 'tag' : 'name')`,
+            ],
             ["x.image.trim() != x.image", `${IMG} + ' has leading or trailing whitespace (the API server refuses it)'`],
             [`x.image.size() > ${MAX_REFERENCE}`, `'image "' + x.image.substring(0, 40) + '..." is too long to be an image reference'`],
             [`!${VALID("x.image")} && ${VALID("x.image.lowerAscii()")}`, `${IMG} + ' has upper-case letters in its repository name, which must be lower case'`],
@@ -87,10 +109,13 @@ export function imageVariables(requireDigest: boolean): CelVariable[] {
     const fix = requireDigest ? IMAGE_DIGEST_FIX : IMAGE_PIN_FIX;
     return [
         {
+            name: "pinTargets",
+            expression: `variables.procs.filter(x, (x.vllmImage || x.start >= 0) && !(${TEMPLATED})).map(x, ${record({ label: "x.label", image: "x.image", placeholder: PLACEHOLDER })})`,
+        },
+        {
             name: "imageProblems",
             expression:
-                `variables.procs.filter(x, (x.vllmImage || x.start >= 0) && !(${TEMPLATED}))` +
-                `.map(x, {'label': x.label, 'problem': ${pinProblem(requireDigest)}})` +
+                `variables.pinTargets.map(x, ${record({ label: "x.label", problem: pinProblem(requireDigest) })})` +
                 `.filter(p, p.problem != '')` +
                 `.map(p, p.label + ': ' + p.problem + '. ' + ${str(fix)} + '.')`,
         },

@@ -26,8 +26,15 @@ export interface CelVariable {
  * keeps (read as `x.<field>`) and new fields computed from `x`. The item variable is always `x`.
  */
 export function stage(name: string, from: string, keep: readonly string[], add: Record<string, string>): CelVariable {
-    const fields = [...keep.map(k => `${str(k)}: x.${k}`), ...Object.entries(add).map(([k, e]) => `${str(k)}: ${e}`)];
-    return { name, expression: `variables.${from}.map(x, {${fields.join(", ")}})` };
+    return { name, expression: `variables.${from}.map(x, ${record({ ...Object.fromEntries(keep.map(k => [k, `x.${k}`])), ...add })})` };
+}
+
+/**
+ * A CEL map literal of fields of any type. The Kubernetes environment wants aggregate literals
+ * homogeneous, so every value is `dyn(...)`.
+ */
+export function record(fields: Record<string, string>): string {
+    return `{${Object.entries(fields).map(([k, e]) => `${str(k)}: dyn(${e})`).join(", ")}}`;
 }
 
 /** Nested ternaries: the first case whose condition holds, else `otherwise`. */

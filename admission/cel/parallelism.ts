@@ -7,7 +7,7 @@
  */
 import { AMBIGUOUS_ABBREVIATION_TAIL, TP_DEFAULT_DESCRIPTION } from "../../packages/kube-parser/src/ruleText";
 import { ambiguousAbbreviations, FACTOR_OPTIONS, spellingsOf } from "./flagSpellings";
-import { CelVariable, stage, str, strList } from "./lang";
+import { CelVariable, record, stage, str, strList } from "./lang";
 import { PROC_FIELDS, SHELL_OPERATORS } from "./workload";
 
 /** A CEL map literal of strings. */
@@ -54,7 +54,10 @@ export function parallelVariables(): CelVariable[] {
     return [
         {
             name: "servers",
-            expression: `variables.procs.filter(x, x.list == 'containers' && x.start >= 0).map(x, {${base.map(k => `${str(k)}: x.${k}`).join(", ")}, 'args': x.tokens.slice(x.start, ([x.tokens.size()] + lists.range(x.tokens.size()).filter(i, i >= x.start && x.tokens[i] in ${strList(SHELL_OPERATORS)})).min())})`,
+            expression: `variables.procs.filter(x, x.list == 'containers' && x.start >= 0).map(x, ${record({
+                ...Object.fromEntries(base.map(k => [k, `x.${k}`])),
+                args: `x.tokens.slice(x.start, ([x.tokens.size()] + lists.range(x.tokens.size()).filter(i, i >= x.start && x.tokens[i] in ${strList(SHELL_OPERATORS)})).min())`,
+            })})`,
         },
         stage("flagIndexes", "servers", [...base, "args"], indexes),
         stage("flagValues", "flagIndexes", withIndexes, raws),
@@ -64,7 +67,7 @@ export function parallelVariables(): CelVariable[] {
             localN: "x.dplFlag != '' ? x.dplN : x.dpN",
             desc:
                 `[x.tpFlag, x.ppFlag, x.dpFlag, x.dplFlag].all(f, f == '') ? ${str(TP_DEFAULT_DESCRIPTION)} : ` +
-                `[${["tp", "pp", "dp", "dpl"].map(f => `x.${f}Flag == '' ? '' : ${described(f)}`).join(", ")}].filter(d, d != '').join(' x ')`,
+                `[${["tp", "pp", "dp", "dpl"].map(f => `x.${f}Flag == '' ? '' : string(${described(f)})`).join(", ")}].filter(d, d != '').join(' x ')`,
             // Abbreviations argparse refuses: vLLM exits at start-up (ambiguousParallelFlags).
             ambiguous:
                 `x.args.filter(t, t.startsWith('-') && ${canonical("t")} in ${ambiguous}).map(t, x.label + ': "' + t.split('=')[0] + '" is an ambiguous abbreviation (it could be ' + ` +

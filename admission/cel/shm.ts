@@ -4,7 +4,7 @@
  */
 import { formatBytes, parseQuantity } from "@vllm-pulumi/kube-parser";
 import { SHM_NOTHING_MOUNTED, SHM_SUGGESTED_SIZE } from "../../packages/kube-parser/src/ruleText";
-import { CelVariable, firstOf, str } from "./lang";
+import { CelVariable, firstOf, record, str } from "./lang";
 
 const MOUNT_AT_SHM = "m.?mountPath.orValue('').matches('^/dev/shm/*$')";
 const MOUNTS = "x.c.?volumeMounts.orValue([])";
@@ -39,7 +39,7 @@ export function shmVariables(minSize: string): CelVariable[] {
         {
             name: "shmProblems",
             expression:
-                `variables.needs.map(x, {'label': x.label, 'gpus': ${one("tpN")} * ${one("ppN")} * ${one("localN")}, 'tensor': ${one("tpN")}, 'problem': ${problem}})` +
+                `variables.needs.map(x, ${record({ label: "x.label", gpus: `${one("tpN")} * ${one("ppN")} * ${one("localN")}`, tensor: one("tpN"), problem })})` +
                 `.filter(s, s.gpus > 1 && s.problem != '')` +
                 `.map(s, s.label + ' runs ' + string(s.gpus) + ' GPU workers (tensor-parallel ' + string(s.tensor) + ') but ' + s.problem + ` +
                 `'. Mount an emptyDir { medium: Memory, sizeLimit: ${suggested} } at /dev/shm.')`,

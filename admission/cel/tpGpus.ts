@@ -7,7 +7,7 @@
  * Only the limit is compared: the API server itself refuses an extended resource whose request
  * differs from its limit, or that has a request and no limit, before admission policies run.
  */
-import { TP_GPU_BUILD_NO_GPU, TP_GROUP_FIX } from "../../packages/kube-parser/src/ruleText";
+import { TP_GPU_BUILD_NO_GPU, TP_GROUP_FIX, TP_PIP_GPU_BUILD } from "../../packages/kube-parser/src/ruleText";
 import { CelVariable, firstOf, stage, str } from "./lang";
 import { count, GROUP_SIZE, LEADER_GPUS, limitsOf, NEEDS_FIELDS, WORKER_GPUS } from "./parallelism";
 
@@ -23,8 +23,14 @@ const NEEDS = `(x.need == 0 ? x.desc : x.desc + ' needs ' + ${plural("x.need")})
 const RESOURCE = "x.resource[0]";
 const LIMIT = `${count(`${limitsOf("x.c")}[${RESOURCE}]`)}`;
 
+/** Why no GPU is wrong: a vLLM image is the GPU build; any other image runs vLLM as pip installs it (noGpuReason). */
+const NO_GPU_REASON =
+    `x.vllmImage ? 'image "' + x.image + '" ' + ${str(TP_GPU_BUILD_NO_GPU)} : ` +
+    `'it runs vLLM (' + (x.start >= 2 && x.tokens[x.start - 2] == '-m' ? 'python -m vllm.entrypoints' : 'vllm serve') + ') on ' + ` +
+    `(has(x.c.image) ? 'image "' + x.image + '", which is not one of ' + ${str("vLLM's images")} : 'an image the manifest does not name') + '; ' + ${str(TP_PIP_GPU_BUILD)}`;
+
 const NO_LIMITS_MESSAGE =
-    `x.label + ': ' + ${NEEDS} + ' but has no limits "nvidia.com/gpu": ' + (has(x.c.image) ? 'image "' + x.image + '"' : 'the image') + ' ' + ${str(TP_GPU_BUILD_NO_GPU)} + ` +
+    `x.label + ': ' + ${NEEDS} + ' but has no limits "nvidia.com/gpu": ' + (${NO_GPU_REASON}) + ` +
     `'. Set limits and requests "nvidia.com/gpu" to ' + (x.need == 0 ? 'the tensor-parallel size' : string(x.need)) + ', or run vLLM\\'s CPU image for CPU inference.'`;
 const REQUESTS_ONLY_MESSAGE =
     `x.label + ': ' + ${NEEDS} + ' but has requests but no limits "' + ${RESOURCE} + '". Set limits and requests "' + ${RESOURCE} + '" to ' + (x.need == 0 ? 'the tensor-parallel size' : string(x.need)) + '.'`;
@@ -59,7 +65,7 @@ export function tpVariables(): CelVariable[] {
             world: "x.tpN > 0 && x.ppN > 0 && x.dpN > 0 ? x.tpN * x.ppN * x.dpN : 0",
             local: "x.tpN > 0 && x.ppN > 0 && x.localN > 0 ? x.tpN * x.ppN * x.localN : 0",
         }),
-        stage("verdicts", "worlds", ["label", "c", "image", "repo", "tag", "tokens", "desc", "ambiguous", "resource", "world"], {
+        stage("verdicts", "worlds", ["label", "c", "image", "repo", "tag", "vllmImage", "start", "tokens", "desc", "ambiguous", "resource", "world"], {
             need: firstOf([[multiNode, "x.world == 0 ? 0 : x.world % x.nnN == 0 ? x.world / x.nnN : x.world"]], "x.local"),
             group: `!(${multiNode}) && variables.groupSize > 1 && !x.headless && x.dplFlag == ''`,
         }),

@@ -15,28 +15,30 @@
  * scripts (they are split on blanks, quotes dropped); `$$` escapes; more than one distinct `$(VAR)`
  * in one token (the first is expanded).
  */
-import { CelVariable, firstOf, stage, str, strList } from "./lang";
+import { CelVariable, firstOf, record, stage, str, strList } from "./lang";
+
+const podSpec = (role: string, spec: string) => record({ role, spec });
+const WORKER_TEMPLATE = "object.?spec.?leaderWorkerTemplate.?workerTemplate.?spec.orValue({})";
 
 /** Where each kind keeps its pod template(s), with the LeaderWorkerSet's leader/worker roles. */
 const POD_SPECS = firstOf(
     [
-        ["object.kind == 'Pod'", "[{'role': '', 'spec': object.spec}]"],
-        ["object.kind == 'CronJob'", "[{'role': '', 'spec': object.spec.jobTemplate.spec.template.spec}]"],
+        ["object.kind == 'Pod'", `[${podSpec("''", "object.spec")}]`],
+        ["object.kind == 'CronJob'", `[${podSpec("''", "object.spec.jobTemplate.spec.template.spec")}]`],
         [
             "object.kind == 'LeaderWorkerSet'",
             // Without a leaderTemplate the leader pod is created from the workerTemplate.
-            "[{'role': 'leader', 'spec': object.?spec.?leaderWorkerTemplate.?leaderTemplate.?spec.orValue(object.?spec.?leaderWorkerTemplate.?workerTemplate.?spec.orValue({}))}, " +
-                "{'role': 'worker', 'spec': object.?spec.?leaderWorkerTemplate.?workerTemplate.?spec.orValue({})}]",
+            `[${podSpec("'leader'", `object.?spec.?leaderWorkerTemplate.?leaderTemplate.?spec.orValue(${WORKER_TEMPLATE})`)}, ${podSpec("'worker'", WORKER_TEMPLATE)}]`,
         ],
     ],
-    "[{'role': '', 'spec': object.?spec.?template.?spec.orValue({})}]",
+    `[${podSpec("''", "object.?spec.?template.?spec.orValue({})")}]`,
 );
 
 const CONTAINER_LISTS = "['containers', 'initContainers', 'ephemeralContainers']";
 
 const CONTAINERS =
     `variables.podSpecs.map(p, ${CONTAINER_LISTS}.map(l, p.spec[?l].orValue([]).map(c, ` +
-    `{'role': p.role, 'list': l, 'c': c, 'pod': p.spec}))).flatten(2)`;
+    `${record({ role: "p.role", list: "l", c: "c", pod: "p.spec" })}))).flatten(2)`;
 
 const LABEL =
     "(x.role == '' ? '' : x.role + ' ') + " +

@@ -119,6 +119,7 @@ describe("admission guardrails on the local API server @integration", function (
         }
         const stale = CEL_CANNOT_SEE.filter(e => !excused.has(e) && !unreadable.some(u => u.source === e.source));
         console.log(`      measured: ${cases.length * RULE_IDS.length} object x rule verdicts compared, ${excused.size} listed exceptions used, ${unreadable.length} files not Kubernetes objects`);
+        if (differences.length) console.log(`      differences:\n        ${differences.join("\n        ")}`);
         expect(differences, `admission differs from check-manifests:\n  ${differences.join("\n  ")}`).to.deep.equal([]);
         expect(stale.map(e => `${e.source} ${e.rule}`), "exceptions that no longer differ (remove them)").to.deep.equal([]);
     });

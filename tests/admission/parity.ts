@@ -87,4 +87,26 @@ export function expectedAdmissionMessage(packMessages: string[]): string {
  * Where admission and check-manifests are allowed to differ, and why: what one CEL policy
  * cannot see. Each entry must still differ (a stale entry fails the test).
  */
-export const CEL_CANNOT_SEE: ReadonlyArray<{ source: string; rule: RuleId | "*"; reason: string }> = [];
+export const CEL_CANNOT_SEE: ReadonlyArray<{ source: string; rule: RuleId | "*"; reason: string }> = [
+    // Not Kubernetes objects: nothing reaches the API server; check-manifests reports the file.
+    { source: "invalid-yaml.yaml", rule: "*", reason: "invalid YAML, never sent" },
+    { source: "not-a-kubernetes-object.yaml", rule: "*", reason: "no apiVersion/kind, never sent" },
+    // Refused by the API server itself, before any admission policy runs.
+    { source: "helm-unrendered-unquoted.yaml", rule: "*", reason: "an unrendered Helm template: `{{ ... }}` where a number belongs fails decoding" },
+    { source: "helm-unrendered-values.yaml", rule: "*", reason: "an unrendered Helm template: `{{ ... }}` as a GPU quantity fails decoding" },
+    { source: "tp-same-template-variable.yaml", rule: "*", reason: "`${TP}` as a GPU quantity fails decoding (envsubst was not run)" },
+    { source: "tp-different-template-variables.yaml", rule: "*", reason: "`${GPUS}` as a GPU quantity fails decoding (envsubst was not run)" },
+    { source: "tp-request-mismatch.yaml", rule: "*", reason: "validation refuses a GPU request that differs from the limit; the pack calls it a TP mismatch, the API server an invalid object" },
+    { source: "hpa-v2beta2-dcgm-gpu-util.yaml", rule: "*", reason: "autoscaling/v2beta2 is no longer served (removed in Kubernetes 1.26)" },
+    // Objects across kinds: the server runs in pods another object's controller creates, whose
+    // pod templates (and Pods) admission does check when they are created.
+    { source: "kserve-clusterservingruntime-tp-mismatch.yaml", rule: "*", reason: "KServe runtime: its GPUs come from each InferenceService (another object); KServe's Deployments are checked" },
+    { source: "kserve-inferenceservice-custom-vllm.yaml", rule: "*", reason: "KServe InferenceService: merged with a runtime (another object) into the Deployment KServe creates, which is checked" },
+    { source: "kserve-inferenceservice-huggingface.yaml", rule: "*", reason: "KServe InferenceService: not a pod template; its Deployment is checked" },
+    { source: "kserve-servingruntime-vllm-latest.yaml", rule: "*", reason: "KServe runtime: a template for pods KServe creates; those are checked" },
+    { source: "kserve-llm-config-go-template.yaml", rule: "*", reason: "KServe config with Go templates KServe fills in; not a pod template" },
+    { source: "kubeai-model-tp-match.yaml", rule: "*", reason: "KubeAI Model: the operator picks the image and builds the pod from a resource profile (its own config); the Pods it creates are checked" },
+    { source: "kubeai-model-tp-mismatch.yaml", rule: "*", reason: "KubeAI Model: as above; the pack judges the Model's own args and profile" },
+    { source: "dynamo-graph-tp-mismatch.yaml", rule: "*", reason: "Dynamo graph: the operator builds the pods; the pack judges the graph's fields, admission the pods it creates" },
+    { source: "unknown-kinds.yaml", rule: "*", reason: "custom kinds (RayService, InferencePool, Model) no policy matches and this cluster does not serve" },
+];

@@ -51,3 +51,14 @@ export const TP_GROUP_FIX =
     "Make size x GPUs per pod equal tensor-parallel x pipeline-parallel size (e.g. --pipeline-parallel-size = size, --tensor-parallel-size = GPUs per pod).";
 /** vllm-tp-matches-gpus: the end of the message about an ambiguous flag abbreviation (`-d`). */
 export const AMBIGUOUS_ABBREVIATION_TAIL = "argparse refuses it and vLLM exits at start-up. Write the flag in full.";
+/**
+ * vllm-tp-matches-gpus: why a server on an image that is not one of vLLM's, with no GPU, is wrong
+ * (after `it runs vLLM (<how>) on image "<image>", which is not one of vLLM's images; `).
+ */
+export const TP_PIP_GPU_BUILD =
+    "vLLM as pip installs it is the GPU build, which stops at start-up when it finds no GPU, unless the image holds vLLM's CPU build (then set the env VLLM_TARGET_DEVICE=cpu, which tells this check so)";
+/**
+ * vllm-image-pinned: one part of an image (the whole reference, a path segment or the tag) that
+ * stands in for an image in docs and templates: `IMAGE_NAME`, `<pinned-tag>`, `replace-me`.
+ */
+export const IMAGE_PLACEHOLDER_PART = "^(?:[A-Z][A-Z_]*|<[^<>]*>|(?:replace|change)[-_]?me|your[-_][a-z0-9_-]+|placeholder|todo|tbd)$";
