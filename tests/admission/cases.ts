@@ -65,5 +65,13 @@ export function builtCases(): ObjectCase[] {
         objectCase("built: $(TP) from a literal env in a split flag", deployment("env-split", server(["--tensor-parallel-size", "$(TP)"], 2, { ...SHM, env: [{ name: "TP", value: "4" }] }))),
         objectCase("built: LeaderWorkerSet without leaderTemplate, TP 4 x PP 2 on 2 x 4 GPUs", lws),
         objectCase("built: init container with a floating vLLM image", initLatest),
+        objectCase("built: sh -c script with TP 4 from $TP, 2 GPUs", deployment("sh-var", {
+            name: "vllm",
+            image: PINNED,
+            command: ["sh", "-c", "exec vllm serve m --tensor-parallel-size $TP"],
+            env: [{ name: "TP", value: "4" }],
+            ...gpus(2),
+            ...SHM,
+        })),
     ];
 }

@@ -109,4 +109,6 @@ export const CEL_CANNOT_SEE: ReadonlyArray<{ source: string; rule: RuleId | "*";
     { source: "kubeai-model-tp-mismatch.yaml", rule: "*", reason: "KubeAI Model: as above; the pack judges the Model's own args and profile" },
     { source: "dynamo-graph-tp-mismatch.yaml", rule: "*", reason: "Dynamo graph: the operator builds the pods; the pack judges the graph's fields, admission the pods it creates" },
     { source: "unknown-kinds.yaml", rule: "*", reason: "custom kinds (RayService, InferencePool, Model) no policy matches and this cluster does not serve" },
+    // What one CEL policy cannot read that the pack's shell parser does.
+    { source: "built: sh -c script with TP 4 from $TP, 2 GPUs", rule: "vllm-tp-matches-gpus", reason: "`$VAR` inside a `sh -c` script is not expanded in CEL: the flag's value stays \"$TP\", not a number, so it passes" },
 ];

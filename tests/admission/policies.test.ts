@@ -6,7 +6,8 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { parseAllDocuments } from "yaml";
-import { gpuUtilizationIn, parseImageReference } from "@vllm-pulumi/kube-parser";
+import { FLOATING_TAGS, gpuUtilizationIn, imagePlaceholder, parseImageReference } from "@vllm-pulumi/kube-parser";
+import { IMAGE_PLACEHOLDER_PART } from "../../packages/kube-parser/src/ruleText";
 import { enforcementFromPackConfigFile, guardrailObjects, GuardrailOptionsError, RULE_IDS, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from "../../admission";
 import { GPU_UTILIZATION_RE2 } from "../../admission/cel/autoscaling";
 import { REFERENCE_PATTERN } from "../../admission/cel/image";
@@ -90,6 +91,22 @@ describe("admission guardrails: CEL patterns agree with the pack's parser", () =
         for (const name of names) {
             expect(re.exec(name)?.[0], name).to.equal(gpuUtilizationIn(name));
         }
+    });
+
+    it("image placeholders: the RE2 part pattern finds what imagePlaceholder finds", () => {
+        const part = new RegExp(IMAGE_PLACEHOLDER_PART);
+        // The CEL's steps (admission/cel/image.ts PLACEHOLDER), in JavaScript.
+        const celPlaceholder = (image: string): string | undefined => {
+            if (/[${}]/.test(image) || image.length > 1000) return undefined;
+            if (part.test(image)) return image;
+            const name = image.split("@")[0];
+            const hasTag = name.lastIndexOf(":") > name.lastIndexOf("/");
+            const tag = name.slice(name.lastIndexOf(":") + 1);
+            const path = hasTag ? name.slice(0, name.lastIndexOf(":")) : name;
+            return [...path.split("/"), ...(hasTag && !FLOATING_TAGS.includes(tag.toLowerCase()) ? [tag] : [])].find(p => part.test(p));
+        };
+        const images = ["IMAGE_NAME", "REPLACE_MODEL_SERVER_IMAGE", "vllm/vllm-openai:<pinned-tag>", "registry/REPO:v1", "vllm/vllm-openai:LATEST", "vllm/vllm-openai:TAG", "replace-me", "your-registry/vllm:1", "vllm/vllm-openai:v0.11.0", "${IMAGE}", "localhost:5000/todo/vllm:1"];
+        for (const image of images) expect(celPlaceholder(image), image).to.equal(imagePlaceholder(image));
     });
 
     it("image references: the RE2 grammar accepts exactly what parseImageReference accepts", () => {
