@@ -1,8 +1,11 @@
 /**
  * A client of the Analyzer gRPC API that the Pulumi CLI speaks to a policy pack, with the pack
- * served by `run-policy-pack` from the pack's own node_modules, as the CLI runs it.
+ * served from its own node_modules' @pulumi/pulumi the way this project's language host starts it.
  */
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
 
 export interface AnalyzerSession {
     /** The pack's generated protobuf modules (request and enum types). */
@@ -16,11 +19,26 @@ export interface AnalyzerSession {
     close(): void;
 }
 
-/** Starts `run-policy-pack` for the pack in `packDir` on a free port of 127.0.0.1. */
+/**
+ * The launcher this project's language host runs for a pack whose PulumiPolicy.yaml says
+ * `typescript: false` (run-policy-pack's run.js without ts-node); embedded in the host binary.
+ */
+export const COMPILED_PACK_LAUNCHER = path.join(__dirname, "..", "..", "tools", "pulumi-cli", "cmd", "pulumi-language-nodejs", "run-policy-pack-js.js");
+
+/** The node command line the language host uses for the pack in `packDir` (per its PulumiPolicy.yaml). */
+export function packCommand(packDir: string, engine: string): string[] {
+    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
+    const runtime = parse(fs.readFileSync(path.join(packDir, "PulumiPolicy.yaml"), "utf8")).runtime;
+    if (runtime?.options?.typescript === false) {
+        return ["-e", fs.readFileSync(COMPILED_PACK_LAUNCHER, "utf8"), path.dirname(runner), engine, "."];
+    }
+    return [runner, engine, "."];
+}
+
+/** Starts the pack in `packDir` as the language host does, on a free port of 127.0.0.1. */
 export async function startAnalyzer(packDir: string): Promise<AnalyzerSession> {
     const fromPack = (m: string) => require(require.resolve(m, { paths: [packDir] }));
-    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
-    const server: ChildProcess = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+    const server: ChildProcess = spawn(process.execPath, packCommand(packDir, "127.0.0.1:0"), { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     server.stderr!.on("data", d => (stderr += d));
     try {

@@ -62,8 +62,9 @@ describe("policy pack: metadata", () => {
 });
 
 describe("policy pack: files the Pulumi CLI reads", () => {
-    it("PulumiPolicy.yaml declares the nodejs runtime", () => {
-        expect(parse(read("PulumiPolicy.yaml"))).to.deep.include({ runtime: "nodejs" });
+    it("PulumiPolicy.yaml declares the nodejs runtime, started without ts-node (the pack ships compiled)", () => {
+        expect(parse(read("PulumiPolicy.yaml")).runtime).to.deep.equal({ name: "nodejs", options: { typescript: false } });
+        expect(JSON.parse(read("package.json")).main).to.equal("pack.js");
     });
 
     it("package.json has a version and pins @pulumi/policy, @pulumi/pulumi and TypeScript 5", () => {

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -54,6 +56,9 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 	}
 	env := append(append([]string{}, req.GetEnv()...), opts.env()...)
 	args := pluginArgs(req, opts, runPath, isAnalyzer)
+	if isAnalyzer && !opts.typescript {
+		args = compiledPackArgs(req, opts, runPath)
+	}
 
 	var proxy *sdk.PolicyProxy
 	if isAnalyzer {
@@ -104,6 +109,21 @@ func pluginArgs(req *pulumirpc.RunPluginRequest, opts options, runPath string, i
 	}
 	args = append(args, req.GetInfo().GetProgramDirectory())
 	return append(args, req.GetArgs()...)
+}
+
+// runCompiledPolicyPack starts a pack without ts-node: see run-policy-pack-js.js.
+//
+//go:embed run-policy-pack-js.js
+var runCompiledPolicyPack string
+
+// compiledPackArgs: node options, then the launcher with the directory of run-policy-pack (whose
+// run.js it calls with typeScript: false), the engine's arguments and the pack directory. A pack
+// whose PulumiPolicy.yaml says `typescript: false` is plain JavaScript, so registering ts-node
+// (what upstream's run-policy-pack always does) only costs start-up time on every preview.
+func compiledPackArgs(req *pulumirpc.RunPluginRequest, opts options, runPath string) []string {
+	args := append(append([]string{}, opts.nodeArgs...), "-e", runCompiledPolicyPack, filepath.Dir(runPath))
+	args = append(args, req.GetArgs()...)
+	return append(args, req.GetInfo().GetProgramDirectory())
 }
 
 // startPolicyProxy puts the SDK's PolicyProxy in front of a pack: the engine first talks to the

@@ -17,8 +17,21 @@ import (
 
 // RunPlugin kind=analyzer: the host answers Handshake/ConfigureStack through the SDK's policy
 // proxy, then starts the real @pulumi/policy pack with the stack's identity, and the engine's
-// Analyze calls reach the pack's policy.
+// Analyze calls reach the pack's policy. A pack saying `typescript: false` is started without
+// ts-node (the compiled-pack launcher); by default run-policy-pack registers it, as upstream.
 func TestRunPluginPolicyPack(t *testing.T) {
+	for _, c := range []struct {
+		opts   map[string]any
+		tsNode string
+	}{
+		{map[string]any{"typescript": false}, "off"},
+		{map[string]any{}, "on"},
+	} {
+		t.Run("ts-node "+c.tsNode, func(t *testing.T) { testPolicyPack(t, c.opts, c.tsNode) })
+	}
+}
+
+func testPolicyPack(t *testing.T, opts map[string]any, tsNode string) {
 	requireNodeSDK(t)
 	ctx := testCtx(t, 3*time.Minute)
 	_, engineAddr := startFakeEngine(t)
@@ -27,7 +40,7 @@ func TestRunPluginPolicyPack(t *testing.T) {
 	stream, err := client.RunPlugin(ctx, &pulumirpc.RunPluginRequest{
 		Pwd: t.TempDir(), Kind: "analyzer", Name: "host-test-pack",
 		Args: []string{engineAddr}, Env: os.Environ(),
-		Info: programInfo(t, dir, map[string]any{"typescript": false}),
+		Info: programInfo(t, dir, opts),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +75,7 @@ func TestRunPluginPolicyPack(t *testing.T) {
 	}
 	d := res.Diagnostics[0]
 	if d.PolicyName != "no-greeting-hello" || d.EnforcementLevel != pulumirpc.EnforcementLevel_MANDATORY ||
-		!strings.Contains(d.Message, "greeting must not be 'hello' (stack review)") {
+		!strings.Contains(d.Message, "greeting must not be 'hello' (stack review, ts-node "+tsNode+")") {
 		t.Fatalf("diagnostic = %v", d)
 	}
 	props, _ = structpb.NewStruct(map[string]any{"greeting": "hi"})
