@@ -11,8 +11,19 @@ export { REPO_ROOT };
 
 let cached: NodeJS.ProcessEnv | undefined;
 
-/** process.env plus the toolchain's PATH and Pulumi settings (built on first use). */
+/**
+ * process.env plus the toolchain's PATH and Pulumi settings (built on first use).
+ * `VLLM_PULUMI_TOOLCHAIN=installed` (the GitHub workflows, after pulumi/actions installed the CLI):
+ * process.env as is, the `pulumi` on PATH with its own language host and plugins; nothing is built.
+ */
 export function toolchainEnv(): NodeJS.ProcessEnv {
+    const mode = process.env.VLLM_PULUMI_TOOLCHAIN;
+    if (mode === "installed") {
+        return process.env;
+    }
+    if (mode !== undefined && mode !== "" && mode !== "built") {
+        throw new Error(`VLLM_PULUMI_TOOLCHAIN must be "installed" (use the pulumi CLI and plugins on PATH) or "built" (the default: tools/ensure-toolchain.sh), got ${JSON.stringify(mode)}`);
+    }
     if (!cached) {
         const out = execFileSync("bash", ["-c", '. tools/env.sh >/dev/null && env -0'], {
             cwd: REPO_ROOT,
