@@ -48,7 +48,7 @@ describe("SLO prometheus-adapter rule", function () {
         expect(elsewhere.metadata.namespace).to.equal("monitoring");
     });
 
-    it("its metrics query, rendered as the adapter does, sums vLLM's engines per pod (promtool)", async () => {
+    it("its metrics query, rendered as the adapter does, sums vLLM's engines per pod (promtool) @integration", async () => {
         promtoolPath();
         // What the adapter sends for GET .../namespaces/serving/pods/*/vllm:num_requests_waiting
         const query = rule.metricsQuery

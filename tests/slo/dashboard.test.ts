@@ -90,7 +90,7 @@ describe("SLO Grafana dashboard", function () {
                 }
             });
 
-            it("every query is valid PromQL (promtool check rules)", async () => {
+            it("every query is valid PromQL (promtool check rules) @integration", async () => {
                 promtoolPath();
                 const rules = {
                     groups: [
