@@ -4,6 +4,7 @@
  * the cluster stores or prometheus-operator loads, which would otherwise fail at `pulumi up`, or
  * worse, later and silently in the operator.
  */
+import * as YAML from "yaml";
 import { renderDashboardJson } from "./dashboard";
 import { buildPrometheusRuleSpec } from "./prometheusRule";
 import type { ResolvedSlo } from "./settings";
@@ -13,9 +14,10 @@ const KIB = 1024;
 const MIB = 1024 * KIB;
 
 /**
- * prometheus-operator writes each PrometheusRule as one rule file into the ConfigMaps it mounts
- * into Prometheus, which it fills to at most half of the API server's 1 MiB
- * (`MaxConfigMapDataSize`); a larger rule file does not fit.
+ * prometheus-operator renders each PrometheusRule as one YAML rule file and rejects the whole
+ * PrometheusRule when that file is larger than `MaxConfigMapDataSize`, half of the API server's
+ * 1 MiB ConfigMap limit (pkg/operator: "the length of rendered Prometheus Rule is ... above the
+ * maximum limit"): every alert in it is gone.
  */
 export const RULE_FILE_MAX_BYTES = 512 * KIB;
 /** The API server refuses a ConfigMap whose data is larger than 1 MiB (core/v1 validation). */
@@ -39,22 +41,27 @@ export const LARGEST_TARGET: SloTarget = {
     queueTarget: Number.MAX_VALUE,
 };
 
-/** UTF-8 bytes of `"k":"v",` for each entry of a label map, as JSON writes it. */
+/**
+ * An upper bound of the bytes a label map takes in YAML or JSON: per entry, both sides quoted and
+ * escaped as JSON, `: ` or `,`, a newline, the indentation of an alert's labels and slack for YAML quoting.
+ */
 function labelBytes(labels: Record<string, string>): number {
     let n = 0;
-    for (const [k, v] of Object.entries(labels)) n += Buffer.byteLength(JSON.stringify(k)) + Buffer.byteLength(JSON.stringify(v)) + 2;
+    for (const [k, v] of Object.entries(labels)) n += Buffer.byteLength(JSON.stringify(k)) + Buffer.byteLength(JSON.stringify(v)) + 12;
     return n;
 }
 
 /**
- * Bytes of the PrometheusRule spec as JSON. `alertLabels` are counted, not rendered: each is
- * copied onto every alert, and rendering 10^5 of them twelve times is what must not happen.
+ * Bytes of the PrometheusRule spec as the operator's YAML rule file, from above: the larger of
+ * its YAML and JSON renderings without `alertLabels`, plus the labels counted, not rendered (each
+ * is copied onto every alert, and rendering 10^5 of them nine times is what must not happen).
  */
 export function prometheusRuleBytes(slo: ResolvedSlo, target: SloTarget): { total: number; alertLabels: number; alerts: number } {
     const bare = buildPrometheusRuleSpec({ ...slo, alertLabels: {} }, target);
     const alerts = bare.groups.flatMap((g) => g.rules).filter((r) => "alert" in r).length;
     const alertLabels = alerts * labelBytes(slo.alertLabels);
-    return { total: Buffer.byteLength(JSON.stringify(bare)) + alertLabels, alertLabels, alerts };
+    const rendered = Math.max(Buffer.byteLength(JSON.stringify(bare)), Buffer.byteLength(YAML.stringify(bare)));
+    return { total: rendered + alertLabels, alertLabels, alerts };
 }
 
 function kib(bytes: number): string {
@@ -71,9 +78,9 @@ export function generatedSizeProblems(slo: ResolvedSlo, target: SloTarget = LARG
         const rule = prometheusRuleBytes(slo, target);
         if (rule.total > RULE_FILE_MAX_BYTES) {
             problems.push(
-                `alertLabels: make the PrometheusRule ${kib(rule.total)}, over the ${kib(RULE_FILE_MAX_BYTES)} prometheus-operator ` +
-                    `fits into one rule ConfigMap: the ${Object.keys(slo.alertLabels).length} labels (${kib(rule.alertLabels / rule.alerts)}) ` +
-                    `are copied onto each of the ${rule.alerts} alerts; keep routing labels few and short`,
+                `alertLabels: make the PrometheusRule about ${kib(rule.total)}, over the ${kib(RULE_FILE_MAX_BYTES)} prometheus-operator ` +
+                    `accepts (it rejects a larger one, every alert with it): the ${Object.keys(slo.alertLabels).length} labels ` +
+                    `(${kib(rule.alertLabels / rule.alerts)}) are copied onto each of the ${rule.alerts} alerts; keep routing labels few and short`,
             );
         }
     }

@@ -6,6 +6,7 @@
  * cannot parse drops every SLO alert), and lists what the component refuses on purpose.
  */
 import { expect } from "chai";
+import * as fc from "fast-check";
 import { ACCEPTED_TEMPLATES, ResolvedSlo, SLO_DEFAULTS, TEMPLATE_FUNCTIONS, buildPrometheusRuleSpec } from "../../components/slo";
 import { templateProblem, withoutActions } from "../../components/slo/goTemplate";
 import { CASES } from "./fixtures";
@@ -91,12 +92,20 @@ describe("Go templates in alert labels and runbookBaseUrl", () => {
 describe("Go templates: the component agrees with Prometheus (promtool) @integration", function () {
     this.timeout(300_000);
     const generated = TEMPLATE_FUNCTIONS.flatMap((fn) => [`{{ $value | ${fn} }}`, `{{ ${fn} $labels.namespace }}`, `{{ $externalLabels.x | ${fn} | ${fn} }}`]);
+    // Random texts of template-ish actions; those the component accepts must all load in Prometheus.
+    const word = fc.constantFrom("$labels.ns", "$labels.a_1", "$value", "$externalURL", "$externalLabels.c", '"%s"', '"x}}"', "|", "|", "|",
+        "printf", "humanize", "toUpper", "urlquery", "nosuch", "$x", ".Foo", "if", "end", "-", "(", ")");
+    const action = fc.tuple(fc.constantFrom("{{", "{{ ", "{{- "), fc.array(word, { minLength: 1, maxLength: 5 }), fc.constantFrom(" ", "\t", ""), fc.constantFrom("}}", " }}", " -}}"))
+        .map(([open, words, sep, close]) => `${open}${words.join(sep === "" ? " " : sep)}${close}`);
+    const text = fc.array(fc.oneof(action, fc.constantFrom("team", " ", "}", "{", "/", "}}")), { minLength: 1, maxLength: 4 }).map((parts) => parts.join(""));
+    const randomTexts = fc.sample(text, { numRuns: 2000, seed: 16 });
+    const randomAccepted = [...new Set(randomTexts.filter((t) => t.includes("{{") && templateProblem(t) === undefined))];
     let verdicts: RunResult[];
     let everyAccepted: RunResult;
 
     before(async () => {
         promtoolPath();
-        const accepted = [...TABLE.filter(([, ours]) => ours === "accepts").map(([t]) => t), ...generated];
+        const accepted = [...TABLE.filter(([, ours]) => ours === "accepts").map(([t]) => t), ...generated, ...randomAccepted];
         const check = (spec: unknown) => () => runPromtool({ "rules.yaml": spec }, ["check", "rules", "rules.yaml"]);
         const all = ruleWith("");
         all.groups = accepted.map((t, i) => ({ ...ruleWith(t).groups[1], name: `accepted-${i}` }));
@@ -111,8 +120,10 @@ describe("Go templates: the component agrees with Prometheus (promtool) @integra
         });
     });
 
-    it(`Prometheus accepts every template the component accepts, incl. each function piped and called (${generated.length} generated)`, () => {
+    it(`Prometheus accepts every template the component accepts: the table, each function piped and called, and random texts`, () => {
         for (const t of generated) expect(templateProblem(t), t).to.equal(undefined);
+        console.log(`      measured: ${generated.length} generated and ${randomAccepted.length} of ${randomTexts.length} random texts accepted by the component, all checked by promtool`);
+        expect(randomAccepted.length, "random texts the component accepts").to.be.above(20);
         expect(everyAccepted.status, everyAccepted.output).to.equal(0);
     });
 });
