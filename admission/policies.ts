@@ -15,9 +15,11 @@ import { WORKLOAD_VARIABLES } from "./cel/workload";
 import { ENFORCEMENT_LEVELS, EnforcementLevel, ResourceRule, RULE_IDS, RuleId, RULES, VALIDATION_ACTIONS } from "./rules";
 
 /** A Kubernetes label selector (matchLabels / matchExpressions), for the namespaces the bindings apply to. */
+const SELECTOR_OPERATORS = ["In", "NotIn", "Exists", "DoesNotExist"] as const;
+
 export interface LabelSelector {
     matchLabels?: Record<string, string>;
-    matchExpressions?: Array<{ key: string; operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; values?: string[] }>;
+    matchExpressions?: Array<{ key: string; operator: (typeof SELECTOR_OPERATORS)[number]; values?: string[] }>;
 }
 
 export interface GuardrailOptions {
@@ -94,6 +96,11 @@ export function validateGuardrailOptions(o: GuardrailOptions): void {
         problems.push(`minShmSize: ${JSON.stringify(String(o.minShmSize).slice(0, 80))} is not a positive Kubernetes quantity (e.g. 2Gi)`);
     }
     if (o.requireDigest !== undefined && typeof o.requireDigest !== "boolean") problems.push(`requireDigest: must be true or false`);
+    (o.namespaceSelector?.matchExpressions ?? []).forEach((e, i) => {
+        if (!(SELECTOR_OPERATORS as readonly unknown[]).includes(e?.operator)) {
+            problems.push(`namespaceSelector.matchExpressions[${i}].operator: ${JSON.stringify(e?.operator)?.slice(0, 80)} is not one of ${SELECTOR_OPERATORS.join(", ")}`);
+        }
+    });
     if (problems.length > 0) throw new GuardrailOptionsError(problems);
 }
 

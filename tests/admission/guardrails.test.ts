@@ -2,7 +2,9 @@
  * VllmGuardrails under mocks: the objects it registers are admission/'s, every child is parented to
  * the component, bindings wait for their policies, and bad args register nothing.
  */
+import { Analyzer } from "@pulumi/pulumi/provider/experimental/analyzer";
 import { expect } from "chai";
+import * as path from "path";
 import { guardrailPolicy, GuardrailOptionsError } from "../../admission";
 import { VllmGuardrails } from "../../components/index";
 import { runWithMocks } from "../support/pulumiMocks";
@@ -25,7 +27,7 @@ describe("VllmGuardrails component (mocks)", () => {
     });
 
     it("takes rules, per-rule enforcement and a namespace selector", async () => {
-        const namespaceSelector = { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn" as const, values: ["kube-system"] }] };
+        const namespaceSelector = { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system"] }] };
         const { captured, result } = await runWithMocks(
             () => new VllmGuardrails("g", { rules: ["vllm-tp-matches-gpus", "vllm-shm-size", "vllm-image-pinned"], enforcement: { "vllm-shm-size": "advisory", "vllm-image-pinned": "disabled" }, namespaceSelector }),
         );
@@ -55,9 +57,25 @@ describe("VllmGuardrails component (mocks)", () => {
         expect(policy.name).to.equal("g-vllm-shm-size");
     });
 
+    it("has plain data args the component package's analyzer can describe (pulumi package add)", function () {
+        this.timeout(120_000); // type-checks the component package
+        const dir = path.join(__dirname, "..", "..", "components");
+        const pkg = require(path.join(dir, "package.json"));
+        const schema = new Analyzer(dir, pkg.name, pkg, new Set(["VllmGuardrails"])).analyze();
+        const inputs = schema.components.VllmGuardrails.inputs;
+        expect(Object.keys(inputs).sort()).to.deep.equal(["enforcement", "minShmSize", "namespaceSelector", "requireDigest", "rules"]);
+        expect(inputs.enforcement).to.deep.include({ type: "object", additionalProperties: { type: "string", plain: true } });
+        expect(Object.keys(schema.typeDefinitions).sort()).to.deep.equal(["GuardrailsNamespaceRequirement", "GuardrailsNamespaceSelector"]);
+    });
+
+    it("refuses a namespace selector operator Kubernetes does not know", async () => {
+        const bad = () => new VllmGuardrails("g", { namespaceSelector: { matchExpressions: [{ key: "team", operator: "Equals", values: ["ml"] }] } });
+        expect(bad).to.throw(GuardrailOptionsError, /namespaceSelector\.matchExpressions\[0\]\.operator: "Equals" is not one of In, NotIn, Exists, DoesNotExist/);
+    });
+
     it("refuses bad args naming the key, registering nothing", async () => {
         try {
-            await runWithMocks(() => new VllmGuardrails("g", { enforcement: { "vllm-tp-matches-gpus": "sometimes" as never } }));
+            await runWithMocks(() => new VllmGuardrails("g", { enforcement: { "vllm-tp-matches-gpus": "sometimes" } }));
             expect.fail("accepted a bad level");
         } catch (e) {
             expect(e).to.be.instanceOf(GuardrailOptionsError);
