@@ -85,7 +85,7 @@ describe("VllmService canary (mocks)", () => {
         const cases: [Partial<VllmServiceArgs>, string][] = [
             [{ canaryImage: "vllm/vllm-openai:latest" }, "canaryImage:"],
             [{ canaryImage: "vllm/vllm-openai" }, "canaryImage:"],
-            [{ canaryImage: "Vllm/VLLM:v1" }, "canaryImage:"],
+            [{ canaryImage: "vllm/VLLM-openai:v0.11.1" }, "canaryImage:"],
             [{ canaryImage: "vllm/vllm-openai:v0.11.1", canaryModelRevision: "main" }, "canaryModelRevision:"],
             [{ canaryImage: "vllm/vllm-openai:v0.11.1", canaryReplicas: 0 }, "canaryReplicas:"],
             [{ canaryImage: "vllm/vllm-openai:v0.11.1", canaryReplicas: 9 }, "canaryReplicas:"],

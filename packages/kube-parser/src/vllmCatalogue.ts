@@ -142,13 +142,22 @@ export function catalogueSampleNames(c: VllmMetricCatalogue): Set<string> {
     return new Set(c.metrics.flatMap(exposedSampleNames));
 }
 
+/** Whether a vLLM server would be the one exporting `name` (any known line's sample, or the `vllm:` prefix). */
+function servedByVllm(name: string): boolean {
+    return name.startsWith("vllm:") || VLLM_METRIC_CATALOGUES.some((c) => catalogueSampleNames(c).has(name));
+}
+
+/** Of `read` (names a stack's rules read), those a vLLM server exports, sorted: what an image must keep. */
+export function vllmServedNames(read: Iterable<string>): string[] {
+    return [...new Set(read)].filter(servedByVllm).sort();
+}
+
 /**
  * Of `read` (metric names a stack's rules read), those a vLLM server exports in some known line
  * but this catalogue does not: the names this version would leave absent. Names no vLLM line
  * exports (kube-state-metrics', recording rules') are not the image's business and are ignored.
  */
 export function namesMissingFrom(c: VllmMetricCatalogue, read: Iterable<string>): string[] {
-    const known = new Set(VLLM_METRIC_CATALOGUES.flatMap((x) => [...catalogueSampleNames(x)]));
     const here = catalogueSampleNames(c);
-    return [...new Set(read)].filter((n) => (known.has(n) || n.startsWith("vllm:")) && !here.has(n)).sort();
+    return vllmServedNames(read).filter((n) => !here.has(n));
 }
