@@ -25,14 +25,40 @@ function withPositionalModel(flags: string[]): string[] {
 }
 
 /**
+ * Knobs for one image tag only: `sim.vllm-pulumi.dev/tag-<tag>.<knob>` (e.g. `tag-v0.11.2.prefill-ms-per-token`),
+ * so a test can make one "release" slow or never Ready while the others behave.
+ */
+const TAG_SCOPED = "tag-";
+
+function imageTag(image: string | undefined): string | undefined {
+    const name = image?.split("@")[0] ?? "";
+    const colon = name.indexOf(":", name.lastIndexOf("/") + 1);
+    return colon < 0 ? undefined : name.slice(colon + 1);
+}
+
+/** `[knob, value]` of the annotations that apply to a container of `image`; tag-scoped ones last (they win). */
+function knobsFor(annotations: Record<string, string>, image: string | undefined): [string, string][] {
+    const all: [string, string][] = [];
+    const scoped: [string, string][] = [];
+    for (const [k, v] of Object.entries(annotations).sort(([a], [b]) => a.localeCompare(b))) {
+        if (!k.startsWith(SIM_ANNOTATION_PREFIX)) continue;
+        const name = k.slice(SIM_ANNOTATION_PREFIX.length);
+        if (!name.startsWith(TAG_SCOPED)) {
+            all.push([name, v]);
+            continue;
+        }
+        const dot = name.lastIndexOf(".");
+        if (dot > TAG_SCOPED.length && name.slice(TAG_SCOPED.length, dot) === imageTag(image)) scoped.push([name.slice(dot + 1), v]);
+    }
+    return [...all, ...scoped];
+}
+
+/**
  * Simulator argv: the server's flags, bound to the pod's IP, the image it stands in for (its tag
  * picks the release's metric names, sim/catalogue.ts), then the pod's simulation knobs.
  */
 export function simulatorArgs(flags: string[], podIP: string, annotations: Record<string, string> = {}, image?: string): string[] {
-    const knobs = Object.entries(annotations)
-        .filter(([k]) => k.startsWith(SIM_ANNOTATION_PREFIX))
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, v]) => `--sim-${k.slice(SIM_ANNOTATION_PREFIX.length)}=${v}`);
+    const knobs = knobsFor(annotations, image).map(([k, v]) => `--sim-${k}=${v}`);
     // Last wins in argparse: the pod's IP, like vLLM listening on 0.0.0.0 inside the pod's network.
     return [...flags, `--host=${podIP}`, ...(image ? [`--sim-image=${image}`] : []), ...knobs];
 }

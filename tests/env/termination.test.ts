@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { DEFAULT_GRACE_SECONDS, gracePeriodMs, preStopSleepSeconds } from "../../env/pods/termination";
 import { PRE_STOP_SLEEP_SECONDS } from "../../components/manifests/deployment";
+import { SIM_ANNOTATION_PREFIX, simulatorArgs } from "../../env/pods/vllmContainer";
 
 describe("pod runner: termination like the kubelet (preStop sleep, grace period)", () => {
     it("reads the component's preStop hook as a sleep of PRE_STOP_SLEEP_SECONDS", () => {
@@ -18,5 +19,18 @@ describe("pod runner: termination like the kubelet (preStop sleep, grace period)
     it("the grace period is the pod's terminationGracePeriodSeconds, 30 s by default", () => {
         expect(gracePeriodMs({ spec: { containers: [], terminationGracePeriodSeconds: 5 } })).to.equal(5000);
         expect(gracePeriodMs({ spec: { containers: [] } })).to.equal(DEFAULT_GRACE_SECONDS * 1000);
+    });
+});
+
+describe("pod runner: simulator knobs scoped to an image tag", () => {
+    const P = SIM_ANNOTATION_PREFIX;
+    const annotations = { [`${P}prefill-ms-per-token`]: "1", [`${P}tag-v0.11.2.prefill-ms-per-token`]: "100", [`${P}tag-v0.11.3.load-seconds`]: "3600" };
+    it("applies a tag-scoped knob only to that tag, after (so over) the general one", () => {
+        const args = simulatorArgs([], "10.244.0.5", annotations, "vllm/vllm-openai:v0.11.2");
+        expect(args).to.deep.equal(["--host=10.244.0.5", "--sim-image=vllm/vllm-openai:v0.11.2", "--sim-prefill-ms-per-token=1", "--sim-prefill-ms-per-token=100"]);
+    });
+    it("other tags and digests get the general knobs only", () => {
+        expect(simulatorArgs([], "10.244.0.5", annotations, "vllm/vllm-openai:v0.11.0")).to.deep.equal(["--host=10.244.0.5", "--sim-image=vllm/vllm-openai:v0.11.0", "--sim-prefill-ms-per-token=1"]);
+        expect(simulatorArgs([], "10.244.0.5", annotations, `vllm/vllm-openai@sha256:${"a".repeat(64)}`)).to.not.include("--sim-load-seconds=3600");
     });
 });
