@@ -11,7 +11,7 @@ import { deploymentArgs } from "../../components/manifests/deployment";
 import { validateArgs } from "../../components/validate";
 import { Environment, environmentProcesses, startEnvironment, stopEnvironment } from "../../env/environment";
 import { SIM_ANNOTATION_PREFIX } from "../../env/pods/vllmContainer";
-import { pidAlive } from "../../env/process";
+import { groupMembers, pidAlive } from "../../env/process";
 import { REPO_ROOT } from "../../scripts/toolchain";
 import { Kube, eventually, kubeClients } from "../support/kube";
 
@@ -89,8 +89,10 @@ describe("@integration @elasticity local environment: pods that run", function (
     it("stops every process it started", async () => {
         const before = environmentProcesses(STATE_DIR);
         expect(before.every((p) => p.running)).to.equal(true);
-        const pidsFile = path.join(STATE_DIR, "run", "pods.json");
-        const sims = (JSON.parse(fs.readFileSync(pidsFile, "utf8")) as { simulators: number[] }).simulators;
+        expect(before.map((p) => p.name).slice(0, 6), "recorded in start order").to.deep.equal(["netns", "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"]);
+        // The simulators are the pod runner's children, in its process group: stopped with it.
+        const runner = before.find((p) => p.name === "pod-runner")!;
+        const sims = groupMembers(runner.pid).filter((pid) => pid !== runner.pid);
         expect(sims.length).to.be.greaterThan(0);
         await stopEnvironment({ stateDir: STATE_DIR });
         env = undefined as unknown as Environment;
