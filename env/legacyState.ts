@@ -29,6 +29,25 @@ export function isLegacyEnvironment(file: string): boolean {
     return readJson<{ version?: number }>(file)?.version === 1;
 }
 
+type V1Component = { name: string; pid: number; bin: string; args: string[]; log: string };
+const CLUSTER_STOP_ORDER = ["kwok", "kube-scheduler", "kube-controller-manager", "kube-apiserver", "etcd"];
+
+function clusterRecords(components: V1Component[] | undefined): Rec[] {
+    return CLUSTER_STOP_ORDER.flatMap((n) =>
+        (components ?? []).filter((c) => c.name === n).map((c) => ({ name: c.name, pid: c.pid, command: c.bin, args: c.args, logFile: c.log })),
+    );
+}
+
+/** A cluster started alone by an older checkout (`<stateDir>/state.json` version 1): stops it, removes the file; false when there is none. */
+export async function stopLegacyCluster(stateDir: string): Promise<boolean> {
+    const file = path.join(stateDir, "state.json");
+    const s = readJson<{ version?: number; components?: V1Component[] }>(file);
+    if (s?.version !== 1) return false;
+    for (const rec of clusterRecords(s.components)) await stopProcess(rec, 10_000);
+    fs.rmSync(file, { force: true });
+    return true;
+}
+
 /** Stops a version-1 environment's processes (the old order) and removes its state files. */
 export async function stopLegacyEnvironment(stateDir: string): Promise<void> {
     const s = readJson<V1>(path.join(stateDir, "environment.json"));
@@ -36,11 +55,7 @@ export async function stopLegacyEnvironment(stateDir: string): Promise<void> {
     const inside = s.inside ?? {};
     const sims = readJson<{ simulators?: number[] }>(path.join(stateDir, "run", "pods.json"))?.simulators ?? [];
     const clusterDir = inside.clusterStateDir ?? path.join(stateDir, "cluster");
-    const cluster = readJson<{ components?: { name: string; pid: number; bin: string; args: string[]; log: string }[] }>(path.join(clusterDir, "state.json"));
-    const clusterOrder = ["kwok", "kube-scheduler", "kube-controller-manager", "kube-apiserver", "etcd"];
-    const clusterRecs = clusterOrder.flatMap((n) =>
-        (cluster?.components ?? []).filter((c) => c.name === n).map((c) => ({ name: c.name, pid: c.pid, command: c.bin, args: c.args, logFile: c.log })),
-    );
+    const clusterRecs = clusterRecords(readJson<{ components?: V1Component[] }>(path.join(clusterDir, "state.json"))?.components);
     const order: (Rec | undefined)[] = [
         s.hostRelay,
         inside.runner,

@@ -17,6 +17,7 @@
  */
 import * as path from "path";
 import { Startup } from "../components";
+import { stopLegacyCluster } from "../legacyState";
 import { StateFile } from "../stateFile";
 import { findBinaries } from "./binaries";
 import { startControlPlane } from "./controlPlane";
@@ -46,6 +47,7 @@ export { stopCluster } from "./stop";
 
 /** The healthy cluster recorded in stateDir when it may be reused; otherwise stops whatever is recorded. */
 async function reuseOrStop(state: StateFile, stateDir: string, reuse: boolean, log: Log): Promise<ClusterState | undefined> {
+    if (await stopLegacyCluster(stateDir)) log(`stopped the cluster an older version recorded in ${stateDir}`);
     const existing = readState(state);
     if (!existing) return undefined;
     if (reuse && recordedStatus(state).every((c) => c.running) && (await stateReady(existing))) {

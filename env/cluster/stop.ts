@@ -1,6 +1,7 @@
 /** Stopping a recorded cluster: exactly its processes, by PID, in the reverse of their start order. */
 import * as path from "path";
 import { stopComponents } from "../components";
+import { stopLegacyCluster } from "../legacyState";
 import { isRunning } from "../process";
 import { markStopped } from "./cleanup";
 import { Log, defaultLog } from "./log";
@@ -15,6 +16,7 @@ export async function stopCluster(opts: { stateDir?: string; graceMs?: number; l
     const stateDir = path.resolve(opts.stateDir ?? DEFAULT_STATE_DIR);
     const log = opts.log ?? defaultLog;
     const state = clusterStateFile(stateDir);
+    if (await stopLegacyCluster(stateDir)) log(`stopped the cluster an older version recorded in ${stateDir}`);
     if (!state.exists()) {
         log(`no cluster recorded in ${stateDir}`);
         return;

@@ -80,6 +80,17 @@ describe("local cluster: stop and status by PID", function () {
         expect((await clusterStatus({ stateDir: dir })).components).to.deep.equal([]);
     });
 
+    it("stops a cluster an older checkout recorded (state.json version 1), so none is orphaned", async () => {
+        const etcd = sleeper("etcd");
+        const old = { version: 1, stateDir: dir, components: [{ name: "etcd", pid: etcd.pid, bin: SLEEP, args: ["60"], log: etcd.logFile }] };
+        fs.writeFileSync(path.join(dir, "state.json"), JSON.stringify(old));
+        const logs: string[] = [];
+        await stopCluster({ stateDir: dir, log: (m) => logs.push(m) });
+        expect(pidAlive(etcd.pid)).to.equal(false);
+        expect(fs.existsSync(path.join(dir, "state.json"))).to.equal(false);
+        expect(logs[0]).to.equal(`stopped the cluster an older version recorded in ${dir}`);
+    });
+
     it("says so and changes nothing when no cluster is recorded", async () => {
         const logs: string[] = [];
         await stopCluster({ stateDir: dir, log: (m) => logs.push(m) });
