@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { VllmServiceArgs } from "./args";
 import { deploymentArgs } from "./manifests/deployment";
 import { canaryDeploymentArgs } from "./manifests/canaryDeployment";
+import { metricCatalogueWarnings } from "./metricCatalogueWarning";
 import { hpaArgs } from "./manifests/hpa";
 import { networkPolicyArgs } from "./manifests/networkPolicy";
 import { apiKeySecretArgs, hfTokenSecretArgs } from "./manifests/secrets";
@@ -53,6 +54,8 @@ export class VllmService extends pulumi.ComponentResource {
         // Validate before registering anything, so bad config changes nothing.
         const m = validateArgs(name, args);
         super("vllm:index:VllmService", name, {}, opts);
+        // An image whose vLLM version lacks a metric the rules read: say so at preview (advisory).
+        for (const warning of metricCatalogueWarnings(m)) pulumi.log.warn(warning, this);
 
         // Every child waits for secrets given as Outputs to be checked: a blank one fails before
         // anything is created. Every namespaced child also waits for the namespace the stack creates.

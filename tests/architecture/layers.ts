@@ -29,7 +29,7 @@ export const LAYERS: Layer[] = [
     { name: "sim", paths: ["sim"], mayImport: ["parser"] },
     // env runs programs, it does not build them; it starts the simulator as a process (only its build step is imported).
     { name: "env", paths: ["env"], mayImport: ["parser"], files: ["sim/build.ts"] },
-    { name: "entry points", paths: ["scripts", "doctor", "bench"], mayImport: "*", never: ["tests"] },
+    { name: "entry points", paths: ["scripts", "doctor", "bench", "upgrade"], mayImport: "*", never: ["tests"] },
     { name: "tests", paths: ["tests"], mayImport: "*" },
     // Test programs of the pinned Go modules (tools/*/testdata): not ours to layer.
     { name: "tools", paths: ["tools"], mayImport: [] },
