@@ -11,6 +11,9 @@ import { findProcesses } from "../../scripts/bench/environment";
 import { previewFigures } from "../../scripts/bench/previews";
 import { renderReport } from "../../scripts/bench/report";
 import { median, Sample } from "../../scripts/bench/stats";
+import { goRecorder } from "../../scripts/bench/testSuite";
+import { REPO_ROOT } from "../../scripts/toolchain";
+import { spawnSync } from "child_process";
 
 const s = (wall: number, cpu = wall / 2): Sample => ({ wall, cpu });
 
@@ -45,6 +48,23 @@ describe("bench", () => {
             expect(findProcesses(["kube-apiserver"], new Set([child.pid!])).map((p) => p.pid)).to.not.include(child.pid);
         } finally {
             child.kill();
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("catches a unit run that needs Go: the recording go fails and names the call, also through ensure-toolchain.sh", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-go-"));
+        try {
+            const go = goRecorder(dir);
+            expect(go.calls()).to.deep.equal([]);
+            const direct = spawnSync("go", ["build", "./..."], { env: go.env, encoding: "utf8" });
+            expect(direct.status).to.equal(1);
+            expect(direct.stderr).to.contain("must not need Go (go build ./...)");
+            const ensure = spawnSync("bash", [path.join(REPO_ROOT, "tools", "ensure-toolchain.sh"), "actionlint"], { env: go.env, encoding: "utf8" });
+            expect(ensure.status).to.not.equal(0);
+            expect(go.calls()[0]).to.equal("go build ./...");
+            expect(go.calls().slice(1).join("\n")).to.match(/^go env/m);
+        } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
     });
