@@ -24,3 +24,7 @@ function ensure(dir) {
 
 ensure(root);
 ensure(path.join(root, "policy"));
+// The policy pack ships compiled (PulumiPolicy.yaml: typescript: false): build bin/ now when a
+// source is newer, so the first `pulumi preview --policy-pack policy` does not wait for tsc
+// (pack.js would still rebuild a stale pack itself). A no-op stat walk when it is current.
+require(path.join(root, "policy", "build.js")).ensurePackBuilt();
