@@ -21,6 +21,10 @@ export async function runRollback(stack: string, ws: PulumiWorkspace, kubeconfig
     }
     log(`upgrade: rolling back the canary of stack ${stack} (canaryImage ${facts.canaryImage ?? "unset"}); the stack keeps ${facts.image}`);
     await rollBack(ws);
+    if (await pods.canaryExists()) {
+        // A create interrupted before Pulumi recorded it, dropped from the state by the refresh: not the stack's any more.
+        throw new Error(`Deployment ${facts.namespace}/${pods.canaryDeployment} is still in the cluster but not in the stack's state (an interrupted create); delete it: kubectl -n ${facts.namespace} delete deployment ${pods.canaryDeployment}`);
+    }
     const seconds = (Date.now() - t0) / 1000;
     log(`upgrade: canary removed in ${seconds.toFixed(1)} s`);
     return { removed: true, seconds };
