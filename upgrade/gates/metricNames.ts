@@ -28,8 +28,8 @@ export async function metricGate(o: { prom: PrometheusClient; namespace: string;
             const lacks = o.required.filter((n) => !have.has(n));
             if (lacks.length > 0) missing[pod] = lacks;
         }
-        if (Object.keys(missing).length === 0) break;
+        if (Object.keys(missing).length === 0 || Date.now() - started >= o.waitSeconds * 1000) break;
         await new Promise((r) => setTimeout(r, 2000));
-    } while (Date.now() - started < o.waitSeconds * 1000);
+    } while (true);
     return { ok: Object.keys(missing).length === 0, required: o.required.length, missing, seconds: (Date.now() - started) / 1000 };
 }
