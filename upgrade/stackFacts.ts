@@ -60,7 +60,7 @@ export async function readStackFacts(ws: PulumiWorkspace): Promise<StackFacts> {
 
 /** The API key the stack gives clients (secret output), or undefined when the key is off. */
 export async function stackApiKey(ws: PulumiWorkspace): Promise<string | undefined> {
-    const r = await ws.pulumi(["stack", "output", "apiKey", "--show-secrets"]);
+    const r = await ws.pulumi(["stack", "output", "apiKey", "--show-secrets", "--stack", ws.stack().name]);
     const key = r.code === 0 ? r.stdout.trim() : "";
     return key === "" ? undefined : key;
 }

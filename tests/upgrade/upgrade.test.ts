@@ -8,7 +8,7 @@
  * tests/component and the unit tests cover): scrape interval 5 s, startupTimeoutSeconds 30, TTFT
  * window 15 s, 2 stable replicas without the HPA, 4 concurrent clients with 16-token answers.
  * The simulator knobs scope "releases" by tag (namespace annotations): v0.11.2 prefills at
- * 100 ms/token (TTFT ~3.7 s), v0.11.3 loads for an hour (never Ready); v0.10.2 exports the 0.10
+ * 40 ms/token (TTFT ~1.5 s against the 0.5 s target), v0.11.3 loads for an hour (never Ready); v0.10.2 exports the 0.10
  * catalogue (no vllm:inter_token_latency_seconds, which the TPOT SLO reads).
  */
 import { expect } from "chai";
@@ -71,7 +71,7 @@ describe("@integration @upgrade npm run upgrade: canary, gates, complete or roll
     before(async function () {
         env = await startEnvironment({ stateDir: STATE_DIR });
         kube = kubeClients(env.kubeconfig, env.kubectl);
-        const knobs = { [`${SIM_ANNOTATION_PREFIX}tag-v0.11.2.prefill-ms-per-token`]: "100", [`${SIM_ANNOTATION_PREFIX}tag-v0.11.3.load-seconds`]: "3600" };
+        const knobs = { [`${SIM_ANNOTATION_PREFIX}tag-v0.11.2.prefill-ms-per-token`]: "40", [`${SIM_ANNOTATION_PREFIX}tag-v0.11.3.load-seconds`]: "3600" };
         kube.apply([{ apiVersion: "v1", kind: "Namespace", metadata: { name: NS, annotations: knobs } }]);
         ws = new PulumiWorkspace({ dir: path.join(tmp, "ws"), kubeconfig: env.kubeconfig });
         const config = { namespace: NS, image: IMAGE("v0.11.0"), autoscalingEnabled: false, replicas: 2, startupTimeoutSeconds: STARTUP_BUDGET_SECONDS, extraArgs: ["--max-num-seqs=8"] };
@@ -126,7 +126,7 @@ describe("@integration @upgrade npm run upgrade: canary, gates, complete or roll
             await expectSettled(IMAGE("v0.11.1"));
         });
 
-        it("a slow version (v0.11.2, TTFT ~3.7 s) is refused at the TTFT gate", async () => {
+        it("a slow version (v0.11.2, TTFT ~1.5 s) is refused at the TTFT gate", async () => {
             const clients = load();
             const outcome = await upgrade("v0.11.2");
             const r = await clients.stop();
