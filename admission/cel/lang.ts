@@ -37,6 +37,15 @@ export function record(fields: Record<string, string>): string {
     return `{${Object.entries(fields).map(([k, e]) => `${str(k)}: dyn(${e})`).join(", ")}}`;
 }
 
+/**
+ * `body` with `name` bound to the value of `value`, computed once: `[value].map(name, body)[0]`.
+ * (The environment has no cel.bind; a value repeated inline is computed again, which counts
+ * against the API server's CEL cost budget.)
+ */
+export function bind(name: string, value: string, body: string): string {
+    return `[${value}].map(${name}, ${body})[0]`;
+}
+
 /** Nested ternaries: the first case whose condition holds, else `otherwise`. */
 export function firstOf(cases: ReadonlyArray<[condition: string, value: string]>, otherwise: string): string {
     return cases.reduceRight((rest, [cond, value]) => `(${cond}) ? (${value}) : (${rest})`, otherwise);

@@ -18,9 +18,8 @@ const FACTORS = ["tp", "pp", "dp", "dpl", "nn"] as const;
 /** A flag token's option name: no `=value`, `_` as `-` in long options (flagName in flags.ts). */
 const canonical = (t: string) => `(${t}.startsWith('--') ? ${t}.split('=')[0].replace('_', '-') : ${t}.split('=')[0])`;
 
-/** The index of the last token that sets the option (argparse: the last one wins), or -1. */
-const lastIndex = (names: readonly string[]) =>
-    `([-1] + lists.range(x.args.size()).filter(i, x.args[i].startsWith('-') && ${canonical("x.args[i]")} in ${strList(names)})).max()`;
+/** The index of the last token that sets factor f (argparse: the last one wins), or -1. */
+const lastIndex = (f: string) => `([-1] + lists.range(x.args.size()).filter(i, x.factors[i] == ${str(f)})).max()`;
 
 const rawAt = (f: string) =>
     `x.${f}I < 0 ? '' : x.args[x.${f}I].contains('=') ? x.args[x.${f}I].substring(x.args[x.${f}I].indexOf('=') + 1) : x.${f}I + 1 < x.args.size() ? x.args[x.${f}I + 1] : ''`;
@@ -48,21 +47,25 @@ export function parallelVariables(): CelVariable[] {
     const described = (f: string) => `x.${f}Flag + ' ' + x.${f}Raw + (${canonical(`x.${f}Flag`)} in ${expands} ? ' (argparse reads ' + x.${f}Flag + ' as ' + ${expands}[${canonical(`x.${f}Flag`)}] + ')' : '')`;
     const ambiguous = strMap(ambiguousAbbreviations());
     const base = [...PROC_FIELDS];
-    const indexes = Object.fromEntries(FACTORS.map(f => [`${f}I`, lastIndex(spell[f].spellings)]));
+    // Every spelling of every factor's option -> the factor: one lookup per token instead of a list scan per factor.
+    const factorOf = strMap(Object.fromEntries(FACTORS.flatMap(f => spell[f].spellings.map(sp => [sp, f]))));
+    const indexes = Object.fromEntries(FACTORS.map(f => [`${f}I`, lastIndex(f)]));
     const raws = Object.fromEntries(FACTORS.flatMap(f => [[`${f}Raw`, rawAt(f)], [`${f}Flag`, `x.${f}I < 0 ? '' : x.args[x.${f}I].split('=')[0]`]]));
-    const withIndexes = [...base, "args", ...FACTORS.map(f => `${f}I`)];
+    const withIndexes = [...base, "args", "names", ...FACTORS.map(f => `${f}I`)];
     return [
         {
             name: "servers",
             expression: `variables.procs.filter(x, x.list == 'containers' && x.start >= 0).map(x, ${record({
                 ...Object.fromEntries(base.map(k => [k, `x.${k}`])),
-                args: `x.tokens.slice(x.start, ([x.tokens.size()] + lists.range(x.tokens.size()).filter(i, i >= x.start && x.tokens[i] in ${strList(SHELL_OPERATORS)})).min())`,
+                args: `x.tokens.slice(x.start, ([x.tokens.size()] + lists.range(x.tokens.size()).filter(i, i >= x.start && x.tokens[i] in ${strMap(Object.fromEntries(SHELL_OPERATORS.map(o => [o, o])))})).min())`,
             })})`,
         },
-        stage("flagIndexes", "servers", [...base, "args"], indexes),
+        stage("optionNames", "servers", [...base, "args"], { names: `x.args.map(t, t.startsWith('-') ? ${canonical("t")} : '')` }),
+        stage("tokenFactors", "optionNames", [...base, "args", "names"], { factors: `x.names.map(n, n in ${factorOf} ? ${factorOf}[n] : '')` }),
+        stage("flagIndexes", "tokenFactors", [...base, "args", "names"], indexes),
         stage("flagValues", "flagIndexes", withIndexes, raws),
-        stage("parallel", "flagValues", [...base, "args", ...FACTORS.flatMap(f => [`${f}Flag`, `${f}Raw`])], Object.fromEntries(FACTORS.map(f => [`${f}N`, numberOf(f)]))),
-        stage("needs", "parallel", [...base, "args", ...FLAG_FIELDS], {
+        stage("parallel", "flagValues", [...base, "args", "names", ...FACTORS.flatMap(f => [`${f}Flag`, `${f}Raw`])], Object.fromEntries(FACTORS.map(f => [`${f}N`, numberOf(f)]))),
+        stage("needs", "parallel", [...base, "args", "names", ...FLAG_FIELDS], {
             // Data-parallel ranks on this pod: --data-parallel-size-local, else --data-parallel-size.
             localN: "x.dplFlag != '' ? x.dplN : x.dpN",
             desc:
@@ -70,8 +73,8 @@ export function parallelVariables(): CelVariable[] {
                 `[${["tp", "pp", "dp", "dpl"].map(f => `x.${f}Flag == '' ? '' : string(${described(f)})`).join(", ")}].filter(d, d != '').join(' x ')`,
             // Abbreviations argparse refuses: vLLM exits at start-up (ambiguousParallelFlags).
             ambiguous:
-                `x.args.filter(t, t.startsWith('-') && ${canonical("t")} in ${ambiguous}).map(t, x.label + ': "' + t.split('=')[0] + '" is an ambiguous abbreviation (it could be ' + ` +
-                `${ambiguous}[${canonical("t")}] + '): ' + ${str(AMBIGUOUS_ABBREVIATION_TAIL)})`,
+                `lists.range(x.args.size()).filter(i, x.names[i] in ${ambiguous}).map(i, x.label + ': "' + x.args[i].split('=')[0] + '" is an ambiguous abbreviation (it could be ' + ` +
+                `${ambiguous}[x.names[i]] + '): ' + ${str(AMBIGUOUS_ABBREVIATION_TAIL)})`,
             resource: accelerators("x.c"),
             headless: "'--headless' in x.args",
         }),

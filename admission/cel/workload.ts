@@ -15,7 +15,7 @@
  * scripts (they are split on blanks, quotes dropped); `$$` escapes; more than one distinct `$(VAR)`
  * in one token (the first is expanded).
  */
-import { CelVariable, firstOf, record, stage, str, strList } from "./lang";
+import { bind, CelVariable, firstOf, record, stage, str, strList } from "./lang";
 
 const podSpec = (role: string, spec: string) => record({ role, spec });
 const WORKER_TEMPLATE = "object.?spec.?leaderWorkerTemplate.?workerTemplate.?spec.orValue({})";
@@ -56,10 +56,9 @@ const VAR_REF = str("\\$\\([A-Za-z_][A-Za-z0-9_.-]*\\)");
 
 /** The token with its first `$(VAR)` replaced by the container's literal env value (the last entry of that name wins). */
 function expanded(t: string): string {
-    const ref = `${t}.find(${VAR_REF})`;
-    const defs = `x.c.?env.orValue([]).filter(e, e.name == ${ref}.substring(2, ${ref}.size() - 1))`;
-    const last = `${defs}[${defs}.size() - 1]`;
-    return `(${ref} == '' || ${defs}.size() == 0 || !has(${last}.value)) ? ${t} : ${t}.replace(${ref}, ${last}.value)`;
+    const defs = "x.c.?env.orValue([]).filter(e, e.name == ref.substring(2, ref.size() - 1))";
+    const last = "defs[defs.size() - 1]";
+    return bind("ref", `${t}.find(${VAR_REF})`, `ref == '' ? ${t} : ${bind("defs", defs, `defs.size() == 0 || !has(${last}.value) ? ${t} : ${t}.replace(ref, ${last}.value)`)}`);
 }
 
 /** `vllm serve` (any path to vllm) or `python -m vllm.entrypoints.*` at token i. */
@@ -71,7 +70,6 @@ const INVOCATION_AT =
 const SHELLS = ["sh", "bash", "dash", "ash", "zsh", "ksh"];
 const SHELL_AT =
     `i + 2 < x.argv.size() && x.argv[i].substring(x.argv[i].lastIndexOf('/') + 1) in ${strList(SHELLS)} && x.argv[i + 1].matches('^-[A-Za-z]*c[A-Za-z]*$')`;
-const SHELL_INDEX = `lists.range(x.argv.size()).filter(i, ${SHELL_AT})[0]`;
 
 /**
  * The words of a shell script, roughly: quotes dropped, line continuations joined, a newline ends
@@ -102,12 +100,10 @@ export const WORKLOAD_VARIABLES: CelVariable[] = [
         argv: `(x.c.?command.orValue([]) + x.c.?args.orValue([])).map(t, ${expanded("t")})`,
     }),
     stage("scripted", "tokenized", ["label", "list", "c", "pod", "image", "repo", "tag", "vllmImage"], {
-        tokens: `lists.range(x.argv.size()).exists(i, ${SHELL_AT}) ? x.argv.slice(0, ${SHELL_INDEX}) + ${scriptWords(`x.argv[${SHELL_INDEX} + 2]`)} : x.argv`,
+        tokens: bind("sh", `lists.range(x.argv.size()).filter(i, ${SHELL_AT})`, `sh.size() == 0 ? x.argv : x.argv.slice(0, sh[0]) + ${scriptWords("x.argv[sh[0] + 2]")}`),
     }),
     stage("procs", "scripted", ["label", "list", "c", "pod", "image", "repo", "tag", "vllmImage", "tokens"], {
-        start:
-            `lists.range(x.tokens.size()).exists(i, ${INVOCATION_AT}) ? lists.range(x.tokens.size()).filter(i, ${INVOCATION_AT})[0] + 2 : ` +
-            "(x.c.?command.orValue([]).size() == 0 && x.vllmImage ? 0 : -1)",
+        start: bind("at", `lists.range(x.tokens.size()).filter(i, ${INVOCATION_AT})`, "at.size() > 0 ? at[0] + 2 : (x.c.?command.orValue([]).size() == 0 && x.vllmImage ? 0 : -1)"),
     }),
 ];
 

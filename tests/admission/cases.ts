@@ -65,6 +65,22 @@ export function builtCases(): ObjectCase[] {
         objectCase("built: $(TP) from a literal env in a split flag", deployment("env-split", server(["--tensor-parallel-size", "$(TP)"], 2, { ...SHM, env: [{ name: "TP", value: "4" }] }))),
         objectCase("built: LeaderWorkerSet without leaderTemplate, TP 4 x PP 2 on 2 x 4 GPUs", lws),
         objectCase("built: init container with a floating vLLM image", initLatest),
+        // A long command line and env (a production manifest's size): stays within the API server's CEL cost budget.
+        objectCase("built: 150 args and 60 env vars, TP 8 from $(TP) on 4 GPUs", deployment("large", server(
+            [...Array.from({ length: 148 }, (_, i) => `--opt-${i}=$(V${i % 60})`), "--tensor-parallel-size", "$(TP)"],
+            4,
+            { ...SHM, env: [...Array.from({ length: 59 }, (_, i) => ({ name: `V${i}`, value: `value-${i}` })), { name: "TP", value: "8" }] },
+        ))),
+        // Far past any real command line, still within the budget (measured: the cost grows with $(VAR) references x env entries).
+        objectCase("built: 2000 args (every tenth a $(VAR)), 4 containers", (() => {
+            const d = deployment("huge", server([], 1));
+            d.spec.template.spec.containers = Array.from({ length: 4 }, (_, j) => server(
+                [...Array.from({ length: 2000 }, (_, i) => (i % 10 === 0 ? `--opt-${i}=$(V${i % 50})` : `--opt-${i}=v${i}`)), "-tp", "2"],
+                1,
+                { name: `vllm-${j}`, env: Array.from({ length: 50 }, (_, i) => ({ name: `V${i}`, value: `v${i}` })) },
+            ));
+            return d;
+        })()),
         objectCase("built: sh -c script with TP 4 from $TP, 2 GPUs", deployment("sh-var", {
             name: "vllm",
             image: PINNED,
