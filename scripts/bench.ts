@@ -108,7 +108,15 @@ async function main(argv: string[]): Promise<void> {
         fs.rmSync(work, { recursive: true, force: true });
     }
     const report = renderReport(
-        { command: ["npm run bench", ...(argv.length ? ["--", ...argv] : [])].join(" "), date, machine: describeMachine(toolchainEnv()), loadAtStart, loadAtEnd: loadAverage(), busy },
+        {
+            command: ["npm run bench", ...(argv.length ? ["--", ...argv] : [])].join(" "),
+            date,
+            // Without previews nothing needs the Pulumi toolchain: do not build or wait for it just to print its version.
+            machine: describeMachine(opts.skip.has("previews") ? process.env : toolchainEnv()),
+            loadAtStart,
+            loadAtEnd: loadAverage(),
+            busy,
+        },
         sections,
     );
     fs.writeFileSync(path.join(outDir, "report.md"), `${report}\n`);
