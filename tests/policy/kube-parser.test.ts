@@ -9,14 +9,17 @@ import {
     expandKubeVars,
     findFlag,
     gpuUtilizationIn,
+    isGoTemplate,
     isVllmImage,
     kubeObject,
     matchesSelector,
     objectRef,
     parallelismFlagsIn,
     parseImageReference,
+    parseQuantity,
     pulumiType,
     shellWords,
+    templateSymbol,
     vllmParallelism,
     vllmServer,
     vllmTensorParallelSize,
@@ -190,5 +193,24 @@ describe("kube parser: image references, grammar edge cases", () => {
         for (const [image, ref] of valid) expect(parseImageReference(image), image).to.deep.equal({ ok: true, ref });
         const invalid = ["", "vllm/Vllm-openai:v1", "a___b", "a..b", "-vllm", "vllm-", "vllm:v1:v2", ":v1", "vllm:-v1", `vllm@sha256:${"a".repeat(63)}`, `vllm@md5:${hex}`, "vllm/ vllm", "vllm/vllm-openai:" + "x".repeat(129)];
         for (const image of invalid) expect(parseImageReference(image).ok, JSON.stringify(image)).to.equal(false);
+    });
+});
+
+describe("kube parser: a megabyte of hostile input is read at once (issue 16)", () => {
+    // Each of these patterns once backtracked: quadratic (quantities: 20 KB took 1.4 s) or worse
+    // (a template symbol over 16 KB of blanks never returned). Mocha's timeout catches a regression.
+    const MB = 1 << 20;
+    it("quantities", () => {
+        expect(parseQuantity("1".repeat(MB) + "x")).to.equal(undefined);
+        expect(parseQuantity("1".repeat(MB) + ".5x")).to.equal(undefined);
+        expect(parseQuantity("16Gi")).to.equal(16 * 2 ** 30);
+    });
+    it("template actions and symbols", () => {
+        const blanks = "{{" + " ".repeat(MB);
+        expect(templateSymbol(blanks)).to.equal(undefined);
+        expect(isGoTemplate(blanks)).to.equal(false);
+        expect(templateSymbol("{{" + " ".repeat(MB) + "x }}")).to.equal("{{x}}");
+        expect(templateSymbol("{{- .Values.tp -}}")).to.equal("{{.Values.tp}}");
+        expect(templateSymbol("{{ a }} {{ b }}")).to.equal(undefined);
     });
 });
