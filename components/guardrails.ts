@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { guardrailBinding, guardrailPolicy, GuardrailOptions, RULE_IDS, validateGuardrailOptions } from "../admission";
+import { guardrailBinding, guardrailPolicy, GuardrailOptions, RULE_IDS, validateGuardrailOptions } from "./admission";
 
 /** One label requirement of a namespace selector. */
 export interface GuardrailsNamespaceRequirement {
@@ -43,7 +43,8 @@ export interface VllmGuardrailsArgs {
 /**
  * The vLLM rules at admission time, for everything that reaches the cluster (kubectl, Helm,
  * GitOps), not only what goes through Pulumi: one ValidatingAdmissionPolicy and binding per rule
- * (admission/). Cluster-scoped and opt-in: create it once per cluster, e.g. in its own stack.
+ * (./admission; admission/vllm-guardrails.yaml holds the same for kubectl). Cluster-scoped and
+ * opt-in: create it once per cluster, e.g. in its own stack.
  * Bad args fail before anything is registered, with every problem named.
  */
 export class VllmGuardrails extends pulumi.ComponentResource {

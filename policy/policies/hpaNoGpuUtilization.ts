@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { gpuUtilizationIn, hpaMetrics, isHpa, isScaledObject, scaledObjectMetrics } from "@vllm-pulumi/kube-parser";
+import { gpuUtilizationIn, HPA_SCALE_INSTEAD, hpaMetrics, isHpa, isScaledObject, KEDA_SCALE_INSTEAD, scaledObjectMetrics } from "@vllm-pulumi/kube-parser";
 import { configOf, objectOf } from "./util";
 
 const configSchema: PolicyConfigSchema = {
@@ -12,11 +12,6 @@ const configSchema: PolicyConfigSchema = {
         },
     },
 };
-
-const INSTEAD_HPA =
-    "Scale on queue depth instead: a Pods metric vllm:num_requests_waiting with an AverageValue target (e.g. 5), " +
-    "served by prometheus-adapter from vLLM's /metrics.";
-const INSTEAD_KEDA = "Scale on queue depth instead: a prometheus trigger with query sum(vllm:num_requests_waiting{...}) and a per-replica threshold (e.g. 5).";
 
 /**
  * GPU utilization does not track what users feel: a saturated engine can read 100% while
@@ -35,7 +30,7 @@ export const hpaNoGpuUtilization: ResourceValidationPolicy = {
         if (!obj) return;
         const metrics = isHpa(obj) ? hpaMetrics(obj) : isScaledObject(obj) ? scaledObjectMetrics(obj) : [];
         if (metrics.length === 0) return;
-        const instead = isHpa(obj) ? INSTEAD_HPA : INSTEAD_KEDA;
+        const instead = isHpa(obj) ? HPA_SCALE_INSTEAD : KEDA_SCALE_INSTEAD;
         const { extraPatterns } = configOf<{ extraPatterns: string[] }>(args, configSchema);
         const extra = extraPatterns.map(p => new RegExp(p, "i"));
         for (const m of metrics) {

@@ -4,7 +4,7 @@
  * verdicts as for pod templates: a definite mismatch is `vllm-tp-matches-gpus`'s, a count the
  * object cannot tell is `vllm-values-literal`'s.
  */
-import { KubeObject, OperatorServer, operatorServers, vllmParallelism } from "@vllm-pulumi/kube-parser";
+import { AMBIGUOUS_ABBREVIATION_TAIL, KubeObject, OperatorServer, operatorServers, vllmParallelism } from "@vllm-pulumi/kube-parser";
 import { countOf } from "./accelerators";
 import { describe, plural, product, templateHint, Verdict } from "./parallelism";
 
@@ -12,7 +12,7 @@ function serverVerdicts(s: OperatorServer, out: Verdict[]): void {
     if (s.cpu) return; // a CPU profile: KubeAI runs vLLM's CPU image
     const p = vllmParallelism(s.args);
     for (const a of p.ambiguous) {
-        out.push({ kind: "mismatch", message: `${s.label}: "${a.flag}" is an ambiguous abbreviation (it could be ${a.candidates.join(", ")}): argparse refuses it and vLLM exits at start-up. Write the flag in full.` });
+        out.push({ kind: "mismatch", message: `${s.label}: "${a.flag}" is an ambiguous abbreviation (it could be ${a.candidates.join(", ")}): ${AMBIGUOUS_ABBREVIATION_TAIL}` });
     }
     // One engine on several pods (Dynamo multinode) spans the world; a single pod holds its local share.
     const need = product(s.nodes > 1 ? p.worldFactors : p.localFactors);

@@ -12,6 +12,7 @@
  *   ${TP}`) is equal; any other variable makes the check impossible, never a mismatch.
  */
 import {
+    AMBIGUOUS_ABBREVIATION_TAIL,
     ContainerRef,
     containerLabel,
     containersOf,
@@ -28,6 +29,10 @@ import {
     Parallelism,
     podSpecsOf,
     templateSymbol,
+    TP_DEFAULT_DESCRIPTION,
+    TP_GPU_BUILD_NO_GPU,
+    TP_GROUP_FIX,
+    TP_PIP_GPU_BUILD,
     vllmParallelism,
     vllmServer,
 } from "@vllm-pulumi/kube-parser";
@@ -69,7 +74,7 @@ export function product(factors: Factor[]): Product {
 
 /** `--tensor-parallel-size=2 x -pp 2`: the flags as written, for messages. */
 export function describe(p: Parallelism): string {
-    if (p.flags.length === 0) return "tensor-parallel size 1 (no --tensor-parallel-size flag)";
+    if (p.flags.length === 0) return TP_DEFAULT_DESCRIPTION;
     return p.flags.map(f => `${f.flag} ${f.raw}${f.expands ? ` (argparse reads ${f.flag} as ${f.expands})` : ""}`).join(" x ");
 }
 
@@ -129,10 +134,10 @@ function localVerdicts(ref: ContainerRef, p: Parallelism, factors: Factor[], out
  */
 function noGpuReason(container: any): string {
     const image = typeof container?.image === "string" ? container.image : undefined;
-    if (image !== undefined && isVllmImage(image)) return `image "${image}" is vLLM's GPU build, which stops at start-up when it finds no GPU`;
+    if (image !== undefined && isVllmImage(image)) return `image "${image}" ${TP_GPU_BUILD_NO_GPU}`;
     const how = vllmServer(container)?.evidence ?? "vllm serve";
     const on = image === undefined ? "an image the manifest does not name" : `image "${image}", which is not one of vLLM's images`;
-    return `it runs vLLM (${how}) on ${on}; vLLM as pip installs it is the GPU build, which stops at start-up when it finds no GPU, unless the image holds vLLM's CPU build (then set the env VLLM_TARGET_DEVICE=cpu, which tells this check so)`;
+    return `it runs vLLM (${how}) on ${on}; ${TP_PIP_GPU_BUILD}`;
 }
 
 /** The leader of a LeaderWorkerSet: TP x PP x DP against every device of the group. */
@@ -159,7 +164,7 @@ function groupVerdicts(obj: KubeObject, ref: ContainerRef, p: Parallelism, out: 
             kind: "mismatch",
             message:
                 `${who}: ${describe(p)} needs ${plural(world.n, "GPU")} across the group, but the LeaderWorkerSet gives ${pods} = ${total}. ` +
-                `Make size x GPUs per pod equal tensor-parallel x pipeline-parallel size (e.g. --pipeline-parallel-size = size, --tensor-parallel-size = GPUs per pod).`,
+                TP_GROUP_FIX,
         });
     }
 }
@@ -190,7 +195,7 @@ function computeVerdicts(obj: KubeObject): Verdict[] {
         for (const a of p.ambiguous) {
             out.push({
                 kind: "mismatch",
-                message: `${containerLabel(ref)}: "${a.flag}" is an ambiguous abbreviation (it could be ${a.candidates.join(", ")}): argparse refuses it and vLLM exits at start-up. Write the flag in full.`,
+                message: `${containerLabel(ref)}: "${a.flag}" is an ambiguous abbreviation (it could be ${a.candidates.join(", ")}): ${AMBIGUOUS_ABBREVIATION_TAIL}`,
             });
         }
         if (p.nnodes !== undefined && p.nnodes > 1) {

@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { containerLabel, containersOf, imagePinProblem, isTemplated, isVllmContainer } from "@vllm-pulumi/kube-parser";
+import { containerLabel, containersOf, IMAGE_DIGEST_FIX, IMAGE_PIN_FIX, imagePinProblem, isTemplated, isVllmContainer } from "@vllm-pulumi/kube-parser";
 import { configOf, objectOf } from "./util";
 
 const configSchema: PolicyConfigSchema = {
@@ -35,7 +35,7 @@ export const vllmImagePinned: ResourceValidationPolicy = {
             if (isTemplated(image)) continue; // a template variable: vllm-values-literal says it cannot be checked
             const problem = imagePinProblem(image, { requireDigest });
             if (problem) {
-                const fix = requireDigest ? "Pin it by digest (image@sha256:<64 hex>)" : "Pin an exact version tag (e.g. vllm/vllm-openai:v0.11.0) or a digest (@sha256:...)";
+                const fix = requireDigest ? IMAGE_DIGEST_FIX : IMAGE_PIN_FIX;
                 reportViolation(`${containerLabel(ref)}: ${problem}. ${fix}.`);
             }
         }

@@ -1,6 +1,9 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { containerLabel, containersOf, formatBytes, MIN_MULTI_GPU_SHM, parseQuantity, vllmParallelism, vllmServer } from "@vllm-pulumi/kube-parser";
+import { containerLabel, containersOf, formatBytes, MIN_MULTI_GPU_SHM, parseQuantity, SHM_NOTHING_MOUNTED, SHM_SUGGESTED_SIZE, vllmParallelism, vllmServer } from "@vllm-pulumi/kube-parser";
 import { configOf, objectOf } from "./util";
+
+/** The size a fix suggests, unless minSize asks for more. */
+const SUGGESTED_BYTES = parseQuantity(SHM_SUGGESTED_SIZE)!;
 
 const configSchema: PolicyConfigSchema = {
     properties: {
@@ -21,7 +24,7 @@ function shmProblem(podSpec: any, container: any, minBytes: number): string | un
     const mounts: any[] = Array.isArray(container?.volumeMounts) ? container.volumeMounts : [];
     const mount = mounts.find(m => typeof m?.mountPath === "string" && m.mountPath.replace(/\/+$/, "") === "/dev/shm");
     if (!mount) {
-        return "mounts nothing at /dev/shm (the container runtime's default is 64Mi)";
+        return SHM_NOTHING_MOUNTED;
     }
     const volumes: any[] = Array.isArray(podSpec?.volumes) ? podSpec.volumes : [];
     const volume = volumes.find(v => v?.name === mount.name);
@@ -58,8 +61,8 @@ export const vllmShmSize: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema,
     remediationSteps:
-        "Add a volume `emptyDir: { medium: Memory, sizeLimit: 16Gi }` and mount it at /dev/shm in the vLLM container " +
-        "(size it to the model; the recipe uses 16Gi).",
+        `Add a volume \`emptyDir: { medium: Memory, sizeLimit: ${SHM_SUGGESTED_SIZE} }\` and mount it at /dev/shm in the vLLM container ` +
+        `(size it to the model; the recipe uses ${SHM_SUGGESTED_SIZE}).`,
     validateResource: (args, reportViolation) => {
         const obj = objectOf(args);
         if (!obj) return;
@@ -75,7 +78,7 @@ export const vllmShmSize: ResourceValidationPolicy = {
             if (problem) {
                 reportViolation(
                     `${containerLabel(ref)} runs ${p.gpus} GPU workers (tensor-parallel ${p.tensor}) but ${problem}. ` +
-                        `Mount an emptyDir { medium: Memory, sizeLimit: ${formatBytes(Math.max(minBytes, 16 * 2 ** 30))} } at /dev/shm.`,
+                        `Mount an emptyDir { medium: Memory, sizeLimit: ${formatBytes(Math.max(minBytes, SUGGESTED_BYTES))} } at /dev/shm.`,
                 );
             }
         }

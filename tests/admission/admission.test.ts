@@ -12,7 +12,8 @@
  */
 import { expect } from "chai";
 import * as path from "path";
-import { enforcementFromPackConfigFile, EnforcementLevel, guardrailObjects, RULE_IDS, RuleId } from "../../admission";
+import { EnforcementLevel, guardrailObjects, RULE_IDS, RuleId } from "../../components/admission";
+import { enforcementFromPackConfigFile } from "../../scripts/admission-yaml";
 import { ClusterInfo, REPO_ROOT, clusterStatus, ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "../../scripts/local-cluster";
 import { builtCases, PROBES } from "./cases";
 import { dryRunApply, DryRunOutcome, Kubectl, kubectlFor } from "./dryRun";

@@ -3,7 +3,7 @@
  * cases the fixtures do not cover (kinds, `--nnodes`, a LeaderWorkerSet without leaderTemplate).
  * Each goes through the same parity check as the fixtures.
  */
-import { RuleId } from "../../admission";
+import { RuleId } from "../../components/admission";
 import { objectCase, ObjectCase } from "./parity";
 
 const NS = "serving";

@@ -5,7 +5,7 @@
 import { Analyzer } from "@pulumi/pulumi/provider/experimental/analyzer";
 import { expect } from "chai";
 import * as path from "path";
-import { guardrailPolicy, GuardrailOptionsError } from "../../admission";
+import { guardrailPolicy, GuardrailOptionsError } from "../../components/admission";
 import { VllmGuardrails } from "../../components/index";
 import { runWithMocks } from "../support/pulumiMocks";
 

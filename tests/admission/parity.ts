@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { kubeObject, objectRef } from "@vllm-pulumi/kube-parser";
-import { EnforcementLevel, RULE_IDS, RuleId } from "../../admission";
+import { EnforcementLevel, RULE_IDS, RuleId } from "../../components/admission";
 import { policies } from "../../policy/policies";
 import { PolicyInput, runPolicies } from "../../policy/runPolicies";
 import { readManifestFile } from "../../scripts/check-manifests/read";

@@ -6,19 +6,17 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { parseAllDocuments } from "yaml";
-import { FLOATING_TAGS, gpuUtilizationIn, imagePlaceholder, parseImageReference } from "@vllm-pulumi/kube-parser";
-import { IMAGE_PLACEHOLDER_PART } from "../../packages/kube-parser/src/ruleText";
-import { enforcementFromPackConfigFile, guardrailObjects, GuardrailOptionsError, RULE_IDS, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from "../../admission";
-import { GPU_UTILIZATION_RE2 } from "../../admission/cel/autoscaling";
-import { REFERENCE_PATTERN } from "../../admission/cel/image";
-import { GUARDRAILS_YAML, guardrailsYaml, PROD_PACK_CONFIG } from "../../admission/yaml";
+import { FLOATING_TAGS, gpuUtilizationIn, IMAGE_PLACEHOLDER_PART, imagePlaceholder, parseImageReference, REFERENCE_PATTERN } from "@vllm-pulumi/kube-parser";
+import { guardrailObjects, GuardrailOptionsError, RULE_IDS, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from "../../components/admission";
+import { GPU_UTILIZATION_RE2 } from "../../components/admission/cel/autoscaling";
+import { committedGuardrailsYaml, enforcementFromPackConfigFile, GUARDRAILS_YAML, PROD_PACK_CONFIG } from "../../scripts/admission-yaml";
 
 const bindings = (objs: ReturnType<typeof guardrailObjects>) => objs.filter((o): o is ValidatingAdmissionPolicyBinding => o.kind === "ValidatingAdmissionPolicyBinding");
 const policies = (objs: ReturnType<typeof guardrailObjects>) => objs.filter((o): o is ValidatingAdmissionPolicy => o.kind === "ValidatingAdmissionPolicy");
 
 describe("admission guardrails: objects and YAML", () => {
     it("the committed admission/vllm-guardrails.yaml is what `npm run admission:yaml` writes", () => {
-        expect(fs.readFileSync(GUARDRAILS_YAML, "utf8") === guardrailsYaml(), "admission/vllm-guardrails.yaml is stale: run npm run admission:yaml").to.equal(true);
+        expect(fs.readFileSync(GUARDRAILS_YAML, "utf8") === committedGuardrailsYaml(), "admission/vllm-guardrails.yaml is stale: run npm run admission:yaml").to.equal(true);
     });
 
     it("the YAML holds one policy and one binding per rule, at the prod config's levels", () => {

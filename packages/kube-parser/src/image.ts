@@ -3,6 +3,7 @@
  * reference itself is parsed by ./reference (the distribution/reference grammar).
  */
 import { parseImageReference } from "./reference";
+import { IMAGE_PLACEHOLDER_PART } from "./ruleText";
 
 /**
  * An image reference split into registry, repository, tag and digest, also when it is not a
@@ -61,7 +62,7 @@ export function parseImageRef(image: string): ImageRef {
  * Words that stand in for an image in docs and templates: an ALL_CAPS name (`IMAGE_NAME`,
  * `REPLACE_MODEL_SERVER_IMAGE`, a `:TAG` or `:VERSION` tag), `<image>`, `replace-me`, `your-image`.
  */
-const PLACEHOLDER_PART = /^(?:[A-Z][A-Z_]*|<[^<>]*>|(?:replace|change)[-_]?me|your[-_][a-z0-9_-]+|placeholder|todo|tbd)$/;
+const PLACEHOLDER_PART = new RegExp(IMAGE_PLACEHOLDER_PART);
 
 /**
  * The placeholder an image is or contains (the whole reference, a path segment or the tag), or

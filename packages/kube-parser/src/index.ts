@@ -18,3 +18,4 @@ export * from "./operators";
 export * from "./durations";
 export * from "./adapterTiming";
 export * from "./vllmCatalogue";
+export * from "./ruleText";

@@ -3,26 +3,17 @@
  * of them are GPU utilization (a poor autoscaling signal for vLLM: a saturated engine can
  * read 100% while latency is fine, or low while the queue backs up).
  */
+import { GPU_UTILIZATION_PATTERN_SOURCES, METRIC_IDENTIFIER_CHARS } from "./ruleText";
 import { KubeObject } from "./workload";
 
 /** GPU extended resources: an HPA `Resource` metric on them is GPU utilization. */
 export const GPU_RESOURCES: readonly string[] = ["nvidia.com/gpu", "amd.com/gpu"];
 
-/**
- * GPU-utilization metric names, by exporter. Deliberately narrow: GPU-adjacent signals
- * that are not utilization (vLLM's `vllm:gpu_cache_usage_perc`/`kv_cache_usage_perc`,
- * `DCGM_FI_DEV_FB_USED`) do not match.
- */
-const GPU_UTILIZATION_PATTERNS: readonly RegExp[] = [
-    /DCGM_FI_DEV_GPU_UTIL/i, // DCGM exporter
-    /DCGM_FI_DEV_MEM_COPY_UTIL/i,
-    /DCGM_FI_PROF_(GR_ENGINE_ACTIVE|SM_ACTIVE|SM_OCCUPANCY)/i, // DCGM profiling metrics
-    /(gpu|accelerator)[\W_]*duty[\W_]?cycle/i, // GKE: nvidia_gpu_duty_cycle, container/accelerator/duty_cycle
-    /gpu[_\-.: ]?util/i, // gpu_utilization, gpu_util, GPUUtilization
-    /utili[sz]ation[_\-.]?gpu/i, // nvidia-smi exporter: nvidia_smi_utilization_gpu_ratio
-    /gpu[_\-]?busy/i, // AMD: gpu_busy_percent
-    /gpu_gfx_activity/i, // AMD device-metrics-exporter
-];
+/** The GPU-utilization metric names (ruleText.ts, shared with the admission policies), case-insensitive. */
+const GPU_UTILIZATION_PATTERNS: readonly RegExp[] = GPU_UTILIZATION_PATTERN_SOURCES.map(source => new RegExp(source, "i"));
+/** The identifier around a match, on either side, that a message quotes. */
+const IDENTIFIER_BEFORE = new RegExp(`${METRIC_IDENTIFIER_CHARS}*$`);
+const IDENTIFIER_AFTER = new RegExp(`^${METRIC_IDENTIFIER_CHARS}*`);
 
 /** The GPU-utilization metric a metric name or query names, or undefined. */
 export function gpuUtilizationIn(text: unknown, extraPatterns: readonly RegExp[] = []): string | undefined {
@@ -36,8 +27,8 @@ export function gpuUtilizationIn(text: unknown, extraPatterns: readonly RegExp[]
         const m = re.exec(text);
         if (m) {
             // Report the whole identifier around the match, e.g. `DCGM_FI_DEV_GPU_UTIL`.
-            const before = /[\w:.|/-]*$/.exec(text.slice(0, m.index))?.[0] ?? "";
-            const after = /^[\w:.|/-]*/.exec(text.slice(m.index + m[0].length))?.[0] ?? "";
+            const before = IDENTIFIER_BEFORE.exec(text.slice(0, m.index))?.[0] ?? "";
+            const after = IDENTIFIER_AFTER.exec(text.slice(m.index + m[0].length))?.[0] ?? "";
             return before + m[0] + after;
         }
     }

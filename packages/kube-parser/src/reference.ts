@@ -24,6 +24,11 @@ const TAG = "[\\w][\\w.-]{0,127}";
 const DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
 const REMOTE_NAME = `${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
 
+/**
+ * `ReferenceRegexp`, anchored, without captures: one pattern that means the same in JavaScript and
+ * RE2 (the admission policies match it in CEL).
+ */
+export const REFERENCE_PATTERN = `^(?:${DOMAIN}/)?${REMOTE_NAME}(?::${TAG})?(?:@${DIGEST})?$`;
 /** `ReferenceRegexp`: name, tag and digest captured. */
 const REFERENCE_RE = new RegExp(`^((?:${DOMAIN}/)?${REMOTE_NAME})(?::(${TAG}))?(?:@(${DIGEST}))?$`);
 /** `anchoredNameRegexp`: domain and path of a name. */
@@ -34,8 +39,11 @@ export const TAG_RE = new RegExp(`^${TAG}$`);
 /** `NameTotalLengthMax`. */
 export const NAME_TOTAL_LENGTH_MAX = 255;
 
+/** The longest reference worth matching: name + tag + digest (bounds the pattern's work). */
+export const MAX_REFERENCE_LENGTH = NAME_TOTAL_LENGTH_MAX + 130 + 140;
+
 /** go-digest's algorithms and their encoded lengths (hex characters). */
-const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+export const DIGEST_HEX_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
 
 /** A parsed, valid image reference. `domain` is as written, and absent for Docker Hub names (no docker.io added). */
 export interface ImageReference {
@@ -65,7 +73,7 @@ export function parseImageReference(image: string): ParsedReference {
     if (image === "") return fail("image is empty");
     if (image.trim() !== image) return fail(`image "${image}" has leading or trailing whitespace (the API server refuses it)`);
     // Bounds the regexp's work: a valid reference is at most name + tag + digest long.
-    if (image.length > NAME_TOTAL_LENGTH_MAX + 130 + 140) return fail(`image "${image.slice(0, 40)}..." is too long to be an image reference`);
+    if (image.length > MAX_REFERENCE_LENGTH) return fail(`image "${image.slice(0, 40)}..." is too long to be an image reference`);
     const m = REFERENCE_RE.exec(image);
     if (!m) {
         if (image.toLowerCase() !== image && REFERENCE_RE.test(image.toLowerCase())) {

@@ -2,8 +2,6 @@
  * The rules the admission policies enforce: the policy pack's ids, what each matches, and the
  * enforcement levels in the pack's words (policy/config/*.json) with the binding actions they map to.
  */
-import * as fs from "fs";
-
 /** The pack's policy ids that have an admission policy of the same name. */
 export const RULE_IDS = ["vllm-image-pinned", "vllm-tp-matches-gpus", "hpa-no-gpu-utilization", "vllm-shm-size"] as const;
 export type RuleId = (typeof RULE_IDS)[number];
@@ -87,9 +85,4 @@ export function enforcementFromPackConfig(config: Record<string, unknown>): Reco
         out[id] = level as EnforcementLevel;
     }
     return out;
-}
-
-/** Reads a pack config file (policy/config/prod.json) into admission levels. */
-export function enforcementFromPackConfigFile(file: string): Record<RuleId, EnforcementLevel> {
-    return enforcementFromPackConfig(JSON.parse(fs.readFileSync(file, "utf8")));
 }

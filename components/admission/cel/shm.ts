@@ -2,8 +2,7 @@
  * vllm-shm-size in CEL (policy/policies/vllmShmSize.ts): a server running more than one GPU
  * worker needs a memory-backed /dev/shm of at least `minSize`.
  */
-import { formatBytes, parseQuantity } from "@vllm-pulumi/kube-parser";
-import { SHM_NOTHING_MOUNTED, SHM_SUGGESTED_SIZE } from "../../packages/kube-parser/src/ruleText";
+import { formatBytes, parseQuantity, SHM_NOTHING_MOUNTED, SHM_SUGGESTED_SIZE } from "@vllm-pulumi/kube-parser";
 import { CelVariable, firstOf, record, str } from "./lang";
 
 const MOUNT_AT_SHM = "m.?mountPath.orValue('').matches('^/dev/shm/*$')";

@@ -3,8 +3,7 @@
  * scaledObjectMetrics / gpuUtilizationIn): every metric name and selector value an HPA
  * (autoscaling/v2; other versions arrive converted) or a KEDA ScaledObject's trigger names.
  */
-import { GPU_RESOURCES } from "@vllm-pulumi/kube-parser";
-import { GPU_UTILIZATION_PATTERN_SOURCES, HPA_SCALE_INSTEAD, KEDA_SCALE_INSTEAD, METRIC_IDENTIFIER_CHARS } from "../../packages/kube-parser/src/ruleText";
+import { GPU_RESOURCES, GPU_UTILIZATION_PATTERN_SOURCES, HPA_SCALE_INSTEAD, KEDA_SCALE_INSTEAD, METRIC_IDENTIFIER_CHARS } from "@vllm-pulumi/kube-parser";
 import { CelVariable, str, strList } from "./lang";
 
 /** One RE2 pattern for every GPU-utilization name, with the identifier around it (what the message quotes). */

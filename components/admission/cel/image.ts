@@ -3,25 +3,16 @@
  * packages/kube-parser/src/reference.ts (distribution/reference v0.6.0) and imagePinProblem
  * (image.ts), message for message. RE2 runs the grammar as written (it does not backtrack).
  */
-import { FLOATING_TAGS } from "@vllm-pulumi/kube-parser";
-import { IMAGE_DIGEST_FIX, IMAGE_PIN_FIX, IMAGE_PLACEHOLDER_PART } from "../../packages/kube-parser/src/ruleText";
+import {
+    DIGEST_HEX_LENGTH,
+    FLOATING_TAGS,
+    IMAGE_DIGEST_FIX,
+    IMAGE_PIN_FIX,
+    IMAGE_PLACEHOLDER_PART,
+    MAX_REFERENCE_LENGTH,
+    REFERENCE_PATTERN,
+} from "@vllm-pulumi/kube-parser";
 import { CelVariable, firstOf, record, str, strList } from "./lang";
-
-const ALNUM = "[a-z0-9]+";
-const SEPARATOR = "(?:[._]|__|-+)";
-const PATH_COMPONENT = `${ALNUM}(?:${SEPARATOR}${ALNUM})*`;
-const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-const HOST = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[(?:[a-fA-F0-9:]+)\\])`;
-const DOMAIN = `${HOST}(?::[0-9]+)?`;
-const TAG = "[\\w][\\w.-]{0,127}";
-const DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
-const REMOTE_NAME = `${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
-/** `ReferenceRegexp`, anchored. */
-export const REFERENCE_PATTERN = `^(?:${DOMAIN}/)?${REMOTE_NAME}(?::${TAG})?(?:@${DIGEST})?$`;
-/** go-digest's algorithms and their hex lengths. */
-const DIGEST_HEX: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
-/** The longest reference worth matching: name + tag + digest (reference.ts bounds it the same way). */
-const MAX_REFERENCE = 255 + 130 + 140;
 
 /** Template values are vllm-values-literal's business (isTemplated in templates.ts). */
 const TEMPLATED = `x.image.matches(${str("\\{\\{-?\\s*[^{}]*?\\s*-?\\}\\}")}) || x.image.matches(${str("\\$(\\{[A-Za-z_]|\\([A-Za-z_]|[A-Za-z_])")})`;
@@ -37,7 +28,7 @@ const TAG_OF = `(${NAME_AND_TAG}.lastIndexOf(':') > ${NAME_AND_TAG}.lastIndexOf(
 const NAME_OF = `(${NAME_AND_TAG}.lastIndexOf(':') > ${NAME_AND_TAG}.lastIndexOf('/') ? ${NAME_AND_TAG}.substring(0, ${NAME_AND_TAG}.lastIndexOf(':')) : ${NAME_AND_TAG})`;
 
 function digestProblem(): string {
-    const cases = Object.entries(DIGEST_HEX).map(
+    const cases = Object.entries(DIGEST_HEX_LENGTH).map(
         ([alg, n]): [string, string] => [
             `${ALGORITHM} == ${str(alg)}`,
             `(${HEX}.size() == ${n} && ${HEX}.matches('^[a-f0-9]+$')) ? '' : ${IMG} + ' has a malformed digest (expected ${alg}: followed by ${n} lower-case hex characters)'`,
@@ -85,7 +76,7 @@ function pinProblem(requireDigest: boolean): string {
                 `${IMG} + ' holds the placeholder "' + x.placeholder + '": fill in the real ' + (x.image.endsWith(':' + x.placeholder) ? 'tag' : 'name')`,
             ],
             ["x.image.trim() != x.image", `${IMG} + ' has leading or trailing whitespace (the API server refuses it)'`],
-            [`x.image.size() > ${MAX_REFERENCE}`, `'image "' + x.image.substring(0, 40) + '..." is too long to be an image reference'`],
+            [`x.image.size() > ${MAX_REFERENCE_LENGTH}`, `'image "' + x.image.substring(0, 40) + '..." is too long to be an image reference'`],
             [`!${VALID("x.image")} && ${VALID("x.image.lowerAscii()")}`, `${IMG} + ' has upper-case letters in its repository name, which must be lower case'`],
             [
                 `!${VALID("x.image")} && x.image.indexOf('@') > 0 && ${VALID(NAME_AND_TAG)}`,

@@ -7,7 +7,7 @@
  * Only the limit is compared: the API server itself refuses an extended resource whose request
  * differs from its limit, or that has a request and no limit, before admission policies run.
  */
-import { TP_GPU_BUILD_NO_GPU, TP_GROUP_FIX, TP_PIP_GPU_BUILD } from "../../packages/kube-parser/src/ruleText";
+import { TP_GPU_BUILD_NO_GPU, TP_GROUP_FIX, TP_PIP_GPU_BUILD } from "@vllm-pulumi/kube-parser";
 import { CelVariable, firstOf, stage, str } from "./lang";
 import { count, GROUP_SIZE, LEADER_GPUS, limitsOf, NEEDS_FIELDS, WORKER_GPUS } from "./parallelism";
 

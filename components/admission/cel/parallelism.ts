@@ -5,7 +5,7 @@
  * (app containers only) with, per factor (tp, pp, dp, dpl, nn), `<f>Flag` (as written, '' when
  * absent), `<f>Raw` (its value as written) and `<f>N` (1 when absent, 0 when not a positive integer).
  */
-import { AMBIGUOUS_ABBREVIATION_TAIL, TP_DEFAULT_DESCRIPTION } from "../../packages/kube-parser/src/ruleText";
+import { AMBIGUOUS_ABBREVIATION_TAIL, TP_DEFAULT_DESCRIPTION } from "@vllm-pulumi/kube-parser";
 import { ambiguousAbbreviations, FACTOR_OPTIONS, spellingsOf } from "./flagSpellings";
 import { CelVariable, record, stage, str, strList } from "./lang";
 import { PROC_FIELDS, SHELL_OPERATORS } from "./workload";
