@@ -38,7 +38,7 @@ const TABLE: Array<[text: string, ours: Verdict, prometheus: Verdict, why?: stri
     ["{{ end }}", "refuses", "refuses"],
     ["{{ if $value }}never closed", "refuses", "refuses"],
     ['{{ "unterminated }}', "refuses", "refuses"],
-    ["{{ $value | }}", "refuses", "refuses"],
+    ["{{ $value | }}", "refuses", "accepts", "an empty stage after a pipe: a typo Prometheus lets through"],
     ["{{ .Foo }}", "refuses", "accepts", "parses, then fails at every expansion: an alert with an error for a label"],
     ["{{ .Labels.namespace }}", "refuses", "accepts", "the same as $labels.namespace, which is accepted"],
     ["{{ if gt $value 0.5 }}high{{ end }}", "refuses", "accepts", "conditionals: more grammar to get right than a label needs"],
