@@ -81,6 +81,15 @@ export function builtCases(): ObjectCase[] {
             ));
             return d;
         })()),
+        // argparse's prefix abbreviations, beyond the fixtures' `-t 2`, `--tensor-parallel` and `-d`.
+        objectCase("built: -p 2 (argparse reads -pp) on 1 GPU", deployment("abbrev-p", server(["--model=m", "-p", "2"], 1, SHM))),
+        objectCase("built: -t=2 on 1 GPU", deployment("abbrev-t-equals", server(["--model=m", "-t=2"], 1, SHM))),
+        objectCase("built: --pipeline-par 2 x -tp 2 on 4 GPUs", deployment("abbrev-long-pp", server(["--model=m", "--pipeline-par", "2", "-tp", "2"], 4, SHM))),
+        objectCase("built: --data-parallel 2 (ambiguous long prefix)", deployment("abbrev-ambiguous-long", server(["--model=m", "--data-parallel", "2"], 2, SHM))),
+        // Placeholders beyond the fixtures' IMAGE_NAME, REPLACE_MODEL_SERVER_IMAGE and <pinned-tag>.
+        objectCase("built: placeholder path segment and tag", deployment("placeholder-path", { ...server(["--model=m"], 1), image: "ghcr.io/your-org/vllm-openai:TAG" })),
+        objectCase("built: upper-case floating tag is no placeholder", deployment("placeholder-latest", { ...server(["--model=m"], 1), image: "vllm/vllm-openai:LATEST" })),
+        objectCase("built: placeholder digest-pinned", deployment("placeholder-digest", { ...server(["--model=m"], 1), image: `replace-me/vllm@sha256:${"a".repeat(64)}` })),
         objectCase("built: sh -c script with TP 4 from $TP, 2 GPUs", deployment("sh-var", {
             name: "vllm",
             image: PINNED,

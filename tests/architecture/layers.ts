@@ -21,7 +21,8 @@ export interface Layer {
 
 export const LAYERS: Layer[] = [
     { name: "parser", paths: ["packages/kube-parser"], mayImport: [] },
-    { name: "admission", paths: ["admission"], mayImport: ["parser"] },
+    // The admission policies ship in the component package but stay pure: options -> objects, parser only.
+    { name: "admission", paths: ["components/admission"], mayImport: ["parser"] },
     { name: "components", paths: ["components"], mayImport: ["parser", "admission"] },
     { name: "policy", paths: ["policy"], mayImport: ["parser"] },
     { name: "program", paths: ["index.ts", "stackConfig.ts", "program.js", "program-build.js", "bin"], mayImport: ["components", "parser"] },
