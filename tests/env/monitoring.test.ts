@@ -195,7 +195,7 @@ if (process.env[MARKER] !== "1") {
         });
 
         it("updateRules: new rules take effect (a renamed metric is served, the old name is gone)", async () => {
-            const renamed = renderAdapterConfigYaml().replace("as: 'vllm:num_requests_waiting'", "as: 'vllm_queue_depth'");
+            const renamed = renderAdapterConfigYaml().replace(/as: '?vllm:num_requests_waiting'?/, "as: vllm_queue_depth");
             expect(renamed).to.not.equal(renderAdapterConfigYaml());
             await adapter!.updateRules(renamed);
             await eventually("the renamed metric", async () => nonEmpty((await customMetricItems("v1beta1", "vllm_queue_depth")) ?? []), 60_000);
