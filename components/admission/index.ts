@@ -1,5 +1,5 @@
 /** The admission guardrails: import from here. */
-export { GUARDRAILS_YAML_HEADER, guardrailsYaml } from "./yaml";
+export { guardrailsYaml } from "./yaml";
 export { DEFAULT_MIN_SHM_SIZE, guardrailBinding, guardrailObjects, GuardrailOptionsError, guardrailPolicy, PART_OF, validateGuardrailOptions } from "./policies";
 export type { GuardrailObject, GuardrailOptions, LabelSelector, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from "./policies";
 export { ENFORCEMENT_LEVELS, enforcementFromPackConfig, RULE_IDS, RULES, VALIDATION_ACTIONS } from "./rules";

@@ -2,7 +2,8 @@
  * The admission guardrails as plain Kubernetes objects: one ValidatingAdmissionPolicy per rule
  * (admissionregistration.k8s.io/v1, CEL from ./cel) and one binding per policy carrying the
  * rule's enforcement (Deny, or Warn + Audit). Built from typed options, never from YAML text;
- * ./yaml.ts writes them for kubectl/GitOps users, components/guardrails.ts creates them with Pulumi.
+ * ./yaml.ts renders them as YAML for kubectl/GitOps users (scripts/admission-yaml.ts writes
+ * admission/vllm-guardrails.yaml), components/guardrails.ts creates them with Pulumi.
  */
 import { parseQuantity } from "@vllm-pulumi/kube-parser";
 import { autoscalingVariables } from "./cel/autoscaling";

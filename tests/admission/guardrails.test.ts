@@ -1,5 +1,5 @@
 /**
- * VllmGuardrails under mocks: the objects it registers are admission/'s, every child is parented to
+ * VllmGuardrails under mocks: the objects it registers are components/admission's, every child is parented to
  * the component, bindings wait for their policies, and bad args register nothing.
  */
 import { Analyzer } from "@pulumi/pulumi/provider/experimental/analyzer";
@@ -22,7 +22,7 @@ describe("VllmGuardrails component (mocks)", () => {
             ["vllm-shm-size", ["Deny"]],
             ["vllm-tp-matches-gpus", ["Deny"]],
         ]);
-        // The policy's CEL is exactly admission/'s (the same source as the committed YAML).
+        // The policy's CEL is exactly components/admission's (the same source as the committed YAML).
         expect(captured.ofType(VAP).find(r => r.inputs.metadata.name === "vllm-image-pinned")!.inputs.spec.variables).to.deep.equal(guardrailPolicy("vllm-image-pinned").spec.variables);
     });
 

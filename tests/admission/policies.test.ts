@@ -1,5 +1,5 @@
 /**
- * The admission guardrails as objects (admission/): the committed YAML is what the generator
+ * The admission guardrails as objects (components/admission): the committed YAML is what the generator
  * writes, options map to policies and bindings as documented, bad options are refused by name,
  * and the CEL's regular expressions agree with the pack's parser on the names and images they judge.
  */
@@ -93,7 +93,7 @@ describe("admission guardrails: CEL patterns agree with the pack's parser", () =
 
     it("image placeholders: the RE2 part pattern finds what imagePlaceholder finds", () => {
         const part = new RegExp(IMAGE_PLACEHOLDER_PART);
-        // The CEL's steps (admission/cel/image.ts PLACEHOLDER), in JavaScript.
+        // The CEL's steps (components/admission/cel/image.ts PLACEHOLDER), in JavaScript.
         const celPlaceholder = (image: string): string | undefined => {
             if (/[${}]/.test(image) || image.length > 1000) return undefined;
             if (part.test(image)) return image;

@@ -1,7 +1,7 @@
 /**
  * The constant parts of the vLLM rules' messages and the GPU-utilization metric patterns, in one
  * place for the two enforcement points that word them: the policy pack (policy/policies, also run
- * by check-manifests) and the admission policies (admission/, CEL run by the API server). A
+ * by check-manifests) and the admission policies (components/admission, CEL run by the API server). A
  * message changed here changes in both; the admission parity test compares them.
  *
  * Plain strings only: the admission policies turn them into CEL string literals and RE2 patterns.
