@@ -7,6 +7,8 @@ import { CANARY_SUFFIX, TRACK, TRACK_LABEL } from "../components/canary";
 
 export interface TrackPod {
     name: string;
+    /** The vLLM container's image. */
+    image: string;
     ip: string;
     ready: boolean;
     restarts: number;
@@ -58,7 +60,9 @@ export class TrackPods {
             try {
                 const d = await this.apps.readNamespacedDeployment({ name: this.canaryDeployment, namespace: this.namespace });
                 const want = d.spec?.replicas ?? 1;
-                const pods = (await this.pods("canary")).filter((p) => p.ip !== "");
+                // Only pods of the Deployment's current template (an older canary's pod may still be terminating or Ready).
+                const image = d.spec?.template.spec?.containers[0]?.image;
+                const pods = (await this.pods("canary")).filter((p) => p.ip !== "" && p.image === image);
                 const ready = pods.filter((p) => p.ready);
                 last = `${ready.length}/${want} ready${pods.length ? ` (${pods.map((p) => `${p.name}: ${p.ready ? "ready" : "not ready"}, ${p.restarts} restarts`).join("; ")})` : ""}`;
                 if ((d.status?.readyReplicas ?? 0) >= want && (d.status?.updatedReplicas ?? 0) >= want && ready.length >= want) {
@@ -77,6 +81,7 @@ function trackPod(p: V1Pod): TrackPod {
     const statuses = p.status?.containerStatuses ?? [];
     return {
         name: p.metadata?.name ?? "",
+        image: p.spec?.containers[0]?.image ?? "",
         ip: p.status?.podIP ?? "",
         ready: p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false,
         restarts: statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0),
