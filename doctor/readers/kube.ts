@@ -45,7 +45,8 @@ export class KubeReader {
 
     /** GET an API path; status and body, never throws on an HTTP status (only on no answer). */
     async raw(apiPath: string): Promise<RawResponse> {
-        const u = new URL(apiPath, this.server);
+        // Appended, not resolved: a server URL may carry a path prefix (API proxies such as Rancher's).
+        const u = new URL(this.server.replace(/\/$/, "") + apiPath);
         const opts: https.RequestOptions = { hostname: u.hostname, port: u.port, path: u.pathname + u.search, method: "GET", timeout: this.timeoutMs };
         await this.config.applyToHTTPSOptions(opts);
         const client = u.protocol === "http:" ? http : https;

@@ -45,7 +45,7 @@ function unwrap<T>(what: string, status: number, text: string): T {
     } catch {
         throw new Error(`${what}: HTTP ${status}, not a Prometheus API answer: ${statusMessage(text)}`);
     }
-    if (status !== 200 || body.status !== "success") throw new Error(`${what}: HTTP ${status} ${body.error ?? ""}`.trim());
+    if (status !== 200 || body.status !== "success") throw new Error(`${what}: HTTP ${status} ${body.error ?? statusMessage(text)}`.trim());
     return body.data;
 }
 

@@ -152,6 +152,12 @@ describe("doctor links: APIService and what the adapter lists", () => {
         expect(v.detail).to.contain("Available=False (MissingEndpoints)");
         expect(judgeApiService({ found: true, available: { status: "True" } }).status).to.equal("ok");
     });
+    it("APIService answering 404 (prometheus-adapter with no rule at all): the fix gives it the stack's rules", () => {
+        const message = "failing or missing response from https://10.250.0.10:35789/apis/custom.metrics.k8s.io/v1beta1: bad status from https://10.250.0.10:35789/apis/custom.metrics.k8s.io/v1beta1: 404";
+        const v = judgeApiService({ found: true, service: { namespace: "monitoring", name: "prometheus-adapter" }, available: { status: "False", reason: "FailedDiscoveryCheck", message } });
+        expect(v.status).to.equal("broken");
+        expect(v.fix).to.contain("serves it only with at least one rule; give it the stack's adapterRules output");
+    });
     it("adapter without the rule: lists nothing, fix names the adapterRules output", () => {
         const v = judgeAdapterLists({ namespace: NS, resources: [], values: [], timingBroken: false });
         expect(v.status).to.equal("broken");
