@@ -83,7 +83,8 @@ export async function readStackTarget(stack: string, o: { workspaceDir?: string 
         const r = await new PulumiWorkspace({ dir }).pulumi(["stack", "output", "--json", "--stack", stack], { timeoutMs: 60_000 });
         if (r.code === 0) return parseOutputs(stack, r);
         if (!NO_STACK.test(`${r.stderr}${r.stdout}`)) throw new BadInput(`stack ${stack}: ${firstErrorLine(r)}`);
-        looked.push(path.relative(process.cwd(), dir) || dir);
+        const rel = path.relative(process.cwd(), dir);
+        looked.push(rel && !rel.startsWith("..") ? rel : dir);
         if (o.workspaceDir) throw new BadInput(`stack ${stack} does not exist in ${looked[0]}`);
     }
     const backend = ambientBackend();
