@@ -29,7 +29,7 @@ export function diagnostics(events: EngineEvent[]): string[] {
         if (e.policyEvent) lines.push(`policy ${e.policyEvent.policyName} (${e.policyEvent.enforcementLevel}): ${e.policyEvent.message.split("\n")[0]}`);
         if (e.diagnosticEvent && (e.diagnosticEvent.severity === "warning" || e.diagnosticEvent.severity === "error")) {
             const msg = e.diagnosticEvent.message.trim();
-            if (!/pulumi-resource-kubernetes|resource plugin kubernetes is expected/.test(msg)) lines.push(`${e.diagnosticEvent.severity}: ${msg.split("\n")[0]}`);
+            if (!/pulumi-resource-kubernetes|resource plugin kubernetes is expected|will not show as a stack output/.test(msg)) lines.push(`${e.diagnosticEvent.severity}: ${msg.split("\n")[0]}`);
         }
     }
     return [...new Set(lines)];
