@@ -174,6 +174,9 @@ fi
 path_fragment=""
 dirs_env=""
 overall=$(date +%s)
+# One line when everything is cached (every script and test run passes through here; per-component
+# lines only with VLLM_PULUMI_TOOLCHAIN_VERBOSE=1), so a user's command output stays readable.
+cached_count=0
 for name in "${components[@]}"; do
   dir="$tools_dir/$name"
   [ -f "$dir/build.sh" ] || { log "error: no $dir/build.sh"; exit 1; }
@@ -186,7 +189,8 @@ for name in "${components[@]}"; do
   fi
   # Checked again under the lock: the build we waited for may have been this one.
   if [ -f "$final/.complete" ]; then
-    log "$name: cached ($final)"
+    cached_count=$((cached_count + 1))
+    [ "${VLLM_PULUMI_TOOLCHAIN_VERBOSE:-0}" = 1 ] && log "$name: cached ($final)"
   else
     build_component "$name" "$dir" "$final"
   fi
@@ -199,7 +203,7 @@ done
 
 printf '%s\n' "$path_fragment" >"$tc/path"
 printf '%s' "$dirs_env" >"$tc/components.env"
-log "ready in $(fmt_secs $(($(date +%s) - overall))); PATH fragment also in $tc/path"
+log "ready in $(fmt_secs $(($(date +%s) - overall))) ($cached_count of ${#components[@]} components cached); PATH fragment also in $tc/path"
 if [ "$mode" = env ]; then
   printf '%s' "$dirs_env"
   printf 'export VLLM_PULUMI_TOOLCHAIN_PATH=%s\n' "$path_fragment"
