@@ -22,6 +22,7 @@
 #   VLLM_PULUMI_BUILD_CLI   1 = always build the pulumi-cli component, even if a compatible
 #                           `pulumi` is on PATH (0 = never build it; default: auto)
 #   VLLM_PULUMI_HEARTBEAT   seconds between "still building" lines (default 30)
+#   VLLM_PULUMI_TOOLCHAIN_VERBOSE  1 = one line per cached component (default: one summary line)
 set -euo pipefail
 
 tools_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
