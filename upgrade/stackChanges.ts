@@ -47,13 +47,22 @@ export async function complete(ws: PulumiWorkspace, image: string, modelRevision
     await up(ws);
 }
 
+/** Whether the stack's state records operations an interrupted run left pending. */
+async function hasPendingOperations(ws: PulumiWorkspace): Promise<boolean> {
+    const state = JSON.parse((await ws.must(["stack", "export", "--stack", ws.stack().name])).stdout) as { deployment?: { pending_operations?: unknown[] } };
+    return (state.deployment?.pending_operations ?? []).length > 0;
+}
+
 /**
  * The canary config goes and `pulumi up` removes the canary; the stable Deployment was never
- * touched. Pending operations of an interrupted run are cleared first (refresh), so this also
- * converges a stack an interrupted upgrade left behind.
+ * touched. Only when an interrupted run left pending operations is the state refreshed first
+ * (clearing pending creates): a refresh otherwise adopts server-side fields, and the next `up`
+ * then "updates" the Service and waits on it while a crashing canary pod is still selected.
  */
 export async function rollBack(ws: PulumiWorkspace): Promise<void> {
     await removeCanaryConfig(ws);
-    await ws.must(["refresh", "--yes", "--skip-preview", "--clear-pending-creates", "--stack", ws.stack().name], { timeoutMs: UP_TIMEOUT_MS });
+    if (await hasPendingOperations(ws)) {
+        await ws.must(["refresh", "--yes", "--skip-preview", "--clear-pending-creates", "--stack", ws.stack().name], { timeoutMs: UP_TIMEOUT_MS });
+    }
     await up(ws);
 }

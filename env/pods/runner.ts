@@ -74,9 +74,10 @@ export class PodRunner {
             for (const [otherUid, w] of this.workers) {
                 if (w.ip === pod.status?.podIP) await this.stopWorker(otherUid, w, `IP ${w.ip} reassigned`);
             }
-            for (const w of this.terminating) {
-                if (w.ip === pod.status?.podIP) await w.stop();
-            }
+            // Like a CNI that frees an IP only once the old sandbox is gone: the new pod starts after the
+            // terminating one holding its IP has ended (bounded by that pod's grace period), so clients
+            // still sending to the old pod are not refused mid-rollout.
+            if ([...this.terminating].some((w) => w.ip === pod.status?.podIP)) continue;
             if ((this.retryAt.get(uid) ?? 0) > Date.now()) continue;
             const w = new PodWorker(pod, {
                 core: this.core,
