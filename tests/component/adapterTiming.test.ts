@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { adapterTimingFlags, adapterTimingFor, adapterTimingProblems, durationMs, formatDuration } from "@vllm-pulumi/kube-parser";
-import { VllmService } from "../../components";
+import { VllmService } from "../../components/index";
 import { renderAdapterConfigYaml } from "../../components/slo";
 import { duration } from "./argsArbitrary";
 import { runWithMocks, valueOf } from "../support/pulumiMocks";
