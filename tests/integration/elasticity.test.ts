@@ -120,14 +120,28 @@ describe("@integration @elasticity elasticity loop: queue -> Prometheus -> adapt
 
     it("shows compliance dropping, still in agreement, when the simulator is slowed", async () => {
         const before = await ttftRule();
+        const clientBefore = clientCompliance(requests, Date.now() - 300_000, Date.now(), TTFT_TARGET_SECONDS).ratio;
         // ~30 prompt tokens x 40 ms: TTFT above the 500 ms target for every request.
         await setSimKnobs({ [SLOW_PREFILL]: "40" });
         const slow = await run(30, 2);
-        await new Promise((r) => setTimeout(r, SETTLE_MS));
-        const client = clientCompliance(requests, Date.now() - 300_000, Date.now(), TTFT_TARGET_SECONDS);
-        const rule = await ttftRule();
         expect(clientCompliance(slow.requests, 0, Infinity, TTFT_TARGET_SECONDS).ratio).to.be.below(0.1);
-        expect(rule).to.be.below(before - 0.2);
+        // The restarted pods are new scrape targets: their first samples and the next rule evaluation
+        // arrive a few intervals after the run (seen once in CI: a single fixed wait read 0.87). Poll,
+        // bounded, until the rule shows the slow run and agrees with the client.
+        const { rule, client } = await eventually(
+            "the TTFT recording rule to show the slow run and agree with the client",
+            async () => {
+                const client = clientCompliance(requests, Date.now() - 300_000, Date.now(), TTFT_TARGET_SECONDS);
+                const rule = await ttftRule();
+                const agrees = Math.abs(rule - client.ratio) <= COMPLIANCE_TOLERANCE;
+                if (rule >= before || !agrees) throw new Error(`rule ${rule} (before ${before}) vs client ${client.ratio} (n=${client.n})`);
+                return { rule, client };
+            },
+            3 * SETTLE_MS,
+            2_000,
+        );
+        // The drop is judged on the client's own figures; the rule must follow them (agreement above).
+        expect(client.ratio, "the slow run lowers the client's 5-minute compliance").to.be.below(clientBefore - 0.2);
         expect(Math.abs(rule - client.ratio), `rule ${rule} vs client ${client.ratio} (n=${client.n})`).to.be.at.most(COMPLIANCE_TOLERANCE);
         await setSimKnobs({ [SLOW_PREFILL]: null });
     });
