@@ -28,3 +28,18 @@ export async function freePorts(n: number, host = "127.0.0.1"): Promise<number[]
 export async function freePort(host = "127.0.0.1"): Promise<number> {
     return (await freePorts(1, host))[0];
 }
+
+/** Whether a TCP connection to host:port is accepted within timeoutMs (readiness checks, tcpSocket probes). */
+export function tcpAccepts(host: string, port: number, timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const s = net.connect({ host, port, timeout: timeoutMs }, () => {
+            s.destroy();
+            resolve(true);
+        });
+        s.on("timeout", () => {
+            s.destroy();
+            resolve(false);
+        });
+        s.on("error", () => resolve(false));
+    });
+}

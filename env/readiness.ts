@@ -4,8 +4,8 @@
  * thing the first start waited for.
  */
 import * as fs from "fs";
-import * as net from "net";
 import { httpGet } from "./http";
+import { tcpAccepts } from "./ports";
 
 export type Readiness =
     /** GET answers 200 (TLS files by path; `bodyMatches` a multi-line regex the body must match). */
@@ -32,21 +32,7 @@ export async function isReady(r: Readiness): Promise<boolean> {
         return res.status === 200 && (r.bodyMatches === undefined || new RegExp(r.bodyMatches, "m").test(res.body));
     }
     if ("file" in r) return fs.existsSync(r.file);
-    if ("tcp" in r) return tcpAccepts(r.tcp.host, r.tcp.port);
+    if ("tcp" in r) return tcpAccepts(r.tcp.host, r.tcp.port, 2_000);
     for (const each of r.all) if (!(await isReady(each))) return false;
     return true;
-}
-
-function tcpAccepts(host: string, port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const s = net.connect({ host, port, timeout: 2_000 }, () => {
-            s.destroy();
-            resolve(true);
-        });
-        s.on("timeout", () => {
-            s.destroy();
-            resolve(false);
-        });
-        s.on("error", () => resolve(false));
-    });
 }

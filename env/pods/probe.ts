@@ -7,7 +7,7 @@
  */
 import type { V1Container, V1Probe } from "@kubernetes/client-node";
 import * as http from "http";
-import * as net from "net";
+import { tcpAccepts } from "../ports";
 
 export type ProbeKind = "startup" | "readiness" | "liveness";
 
@@ -47,7 +47,7 @@ export async function runProbe(p: V1Probe, container: V1Container, podIP: string
     }
     if (p.tcpSocket) {
         const port = probePort(p.tcpSocket.port as number | string, container);
-        return port === undefined ? false : tcpProbe(p.tcpSocket.host || podIP, port, timeoutMs);
+        return port === undefined ? false : tcpAccepts(p.tcpSocket.host || podIP, port, timeoutMs);
     }
     throw new UnsupportedProbeError(p.exec ? "exec" : p.grpc ? "grpc" : "unknown");
 }
@@ -67,20 +67,6 @@ function httpProbe(host: string, port: number, path: string, timeoutMs: number):
         });
         req.on("timeout", () => req.destroy());
         req.on("error", () => resolve(false));
-    });
-}
-
-function tcpProbe(host: string, port: number, timeoutMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const s = net.connect({ host, port, timeout: timeoutMs }, () => {
-            s.destroy();
-            resolve(true);
-        });
-        s.on("timeout", () => {
-            s.destroy();
-            resolve(false);
-        });
-        s.on("error", () => resolve(false));
     });
 }
 
