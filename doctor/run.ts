@@ -26,6 +26,8 @@ export interface DoctorOptions {
     envDir?: string;
     prometheusUrl?: string;
     json?: boolean;
+    /** Where KUBECONFIG and PROMETHEUS_URL are read (default: process.env). */
+    variables?: NodeJS.ProcessEnv;
 }
 
 export interface DoctorRun {
@@ -71,10 +73,11 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorRun> {
     // Cheap checks first: bad input is refused before anything slow is loaded or asked.
     if (!o.stack && !(o.namespace && o.service)) throw new BadInput("name the target: --stack NAME, or --namespace NS --service NAME");
     if (o.stack) checkStackInput(o.stack, o.workspace);
-    const promFlag = o.prometheusUrl ?? process.env.PROMETHEUS_URL;
+    const variables = o.variables ?? process.env;
+    const promFlag = o.prometheusUrl ?? variables.PROMETHEUS_URL;
     if (promFlag) checkUrl(promFlag);
     // KUBECONFIG may list several files; the first one names the current context here.
-    let kubeconfig = o.kubeconfig ?? process.env.KUBECONFIG?.split(path.delimiter).find(Boolean);
+    let kubeconfig = o.kubeconfig ?? variables.KUBECONFIG?.split(path.delimiter).find(Boolean);
     let env: Environment | undefined;
     if (!kubeconfig) {
         env = await localEnvironment(o.envDir);

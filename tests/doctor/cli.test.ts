@@ -11,27 +11,30 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { TS_NODE } from "../../env/inside";
+import { CliResult, doctorCli } from "../../doctor/cli";
 import { REPO_ROOT } from "../../scripts/toolchain";
 
 const CLI = path.join(REPO_ROOT, "scripts", "doctor.ts");
 
-interface Run {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-}
+type Run = CliResult;
 
-function doctor(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+/** The doctor's command line in-process, with KUBECONFIG and PROMETHEUS_URL unset unless given. */
+function doctor(args: string[], variables: NodeJS.ProcessEnv = {}): Promise<Run> {
     const base = { ...process.env };
     delete base.KUBECONFIG;
     delete base.PROMETHEUS_URL;
+    return doctorCli(args, { ...base, ...variables });
+}
+
+/** The real entry point, as `npm run doctor` starts it. */
+function doctorProcess(args: string[]): Promise<Run> {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, [...TS_NODE, CLI, ...args], { cwd: REPO_ROOT, env: { ...base, ...env } });
+        const child = spawn(process.execPath, [...TS_NODE, CLI, ...args], { cwd: REPO_ROOT });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += d));
         child.stderr.on("data", (d) => (stderr += d));
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
+        child.on("close", (code) => resolve({ code: code as Run["code"], stdout, stderr }));
     });
 }
 
@@ -77,6 +80,10 @@ describe("doctor CLI: bad input", function () {
 
     it("an unknown flag: names it, prints the usage, exit 2", async () => {
         expectBadInput(await doctor(["--stak", "dev"]), "Unknown option '--stak'", true);
+    });
+
+    it("the entry point npm runs: the same line and exit code from a real process", async () => {
+        expectBadInput(await doctorProcess(["--stak", "dev"]), "Unknown option '--stak'", true);
     });
 
     it("no target: asks for --stack or --namespace/--service", async () => {
