@@ -57,7 +57,7 @@ describe("VllmGuardrails component (mocks)", () => {
         expect(policy.name).to.equal("g-vllm-shm-size");
     });
 
-    it("has plain data args the component package's analyzer can describe (pulumi package add)", function () {
+    it("has plain data args the component package's analyzer can describe (pulumi package add) @typecheck", function () {
         this.timeout(120_000); // type-checks the component package
         const dir = path.join(__dirname, "..", "..", "components");
         const pkg = require(path.join(dir, "package.json"));

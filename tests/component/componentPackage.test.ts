@@ -12,7 +12,7 @@ import * as ts from "typescript";
 import { componentSchema } from "../../scripts/config-schema";
 import { REPO_ROOT } from "../../env/repo";
 
-describe("component package schema", function () {
+describe("component package schema @typecheck", function () {
     this.timeout(120_000); // type-checks the whole package
     let schema: ReturnType<typeof componentSchema>;
     before(() => {
@@ -55,7 +55,7 @@ describe("component package schema", function () {
  * dependency of components/package.json (an import of a file outside components/ moves the root,
  * writes bin/components/index.js, and the package no longer loads).
  */
-describe("component package build", function () {
+describe("component package build @typecheck", function () {
     this.timeout(180_000); // tsc type-checks and emits the whole package
     const COMPONENTS = path.join(REPO_ROOT, "components");
     const pkg = JSON.parse(fs.readFileSync(path.join(COMPONENTS, "package.json"), "utf8"));

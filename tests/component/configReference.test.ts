@@ -15,8 +15,22 @@ import { readStackConfig, StackConfigError } from "../../stackConfig";
 import { runWithMocks, valueOf } from "../support/pulumiMocks";
 import { REPO_ROOT, runProgram, stackConfig } from "../support/renderStack";
 
+/** A key as the program sees it: Pulumi.yaml's declaration (numbers carry no `type` there). */
+type DeclaredKey = Pick<ConfigKey, "name" | "type" | "items" | "secret" | "default">;
+
+/** Pulumi.yaml's keys, which index.ts reads; the drift test below ties them to the derived schema. */
+function declaredKeys(): DeclaredKey[] {
+    return Object.entries(declaredConfig()).map(([name, d]) => ({
+        name,
+        type: d.type ?? (d.secret ? "string" : "number"),
+        items: d.items?.type as ConfigKey["items"],
+        secret: d.secret === true,
+        default: d.default,
+    }));
+}
+
 /** A value of the key's type that differs from its default, as `pulumi config set` stores it. */
-function sample(k: ConfigKey): { stored: string; read: unknown } {
+function sample(k: DeclaredKey): { stored: string; read: unknown } {
     switch (k.type) {
         case "integer": return { stored: "7", read: 7 };
         case "number": return { stored: "0.25", read: 0.25 };
@@ -27,7 +41,7 @@ function sample(k: ConfigKey): { stored: string; read: unknown } {
     }
 }
 
-describe("configuration: one source (components/args.ts)", function () {
+describe("configuration: one source (components/args.ts) @typecheck", function () {
     this.timeout(180_000); // the analyzer type-checks the component package once
     let schema: ConfigKey[];
     before(() => {
@@ -86,6 +100,14 @@ describe("configuration: one source (components/args.ts)", function () {
                 expect(names, `Pulumi.${stack}.yaml sets ${key}`).to.include(key);
             }
         }
+    });
+
+});
+
+describe("configuration: index.ts reads what Pulumi.yaml declares", function () {
+    let schema: DeclaredKey[];
+    before(() => {
+        schema = declaredKeys();
     });
 
     it("index.ts reads every declared key by its type, secrets as secret Outputs", async () => {

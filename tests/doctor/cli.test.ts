@@ -82,7 +82,7 @@ describe("doctor CLI: bad input", function () {
         expectBadInput(await doctor(["--stak", "dev"]), "Unknown option '--stak'", true);
     });
 
-    it("the entry point npm runs: the same line and exit code from a real process", async () => {
+    it("the entry point npm runs: the same line and exit code from a real process @process", async () => {
         expectBadInput(await doctorProcess(["--stak", "dev"]), "Unknown option '--stak'", true);
     });
 

@@ -181,7 +181,7 @@ describe("local cluster: binaries", () => {
     });
 });
 
-describe("local cluster: state layout", function () {
+describe("local cluster: state layout @process", function () {
     this.timeout(30_000);
     let dir: string;
     before(() => (dir = tempDir("cluster-layout-")));

@@ -26,7 +26,7 @@ function verifies(caCrt: string, crt: string): boolean {
     }
 }
 
-describe("local cluster: certificates and kubeconfigs", function () {
+describe("local cluster: certificates and kubeconfigs @process", function () {
     this.timeout(60_000);
     let dir: string;
     let pki: Pki;

@@ -30,7 +30,7 @@ function pod(port: number, preStopSeconds: number, graceSeconds: number): V1Pod 
     };
 }
 
-describe("pod runner: a deleted pod ends gracefully (preStop sleep, drain, grace period)", function () {
+describe("pod runner: a deleted pod ends gracefully (preStop sleep, drain, grace period) @process", function () {
     this.timeout(60_000);
     const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-worker-"));
     let worker: PodWorker | undefined;

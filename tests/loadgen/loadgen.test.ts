@@ -12,7 +12,7 @@ const PREFILL_MS_PER_TOKEN = 2;
 const DECODE_MS = 50;
 const EXPECTED_TTFT_MS = 197 * PREFILL_MS_PER_TOKEN;
 
-describe("load generator against real simulator processes", function () {
+describe("load generator against real simulator processes @process", function () {
     this.timeout(60_000);
     const sims: SimProcess[] = [];
     let dir: string;

@@ -60,7 +60,7 @@ function oursFor(token: string): string {
     return groups().find(g => g.includes(match.option))![0];
 }
 
-describe("argparse abbreviations of vLLM flags", function () {
+describe("argparse abbreviations of vLLM flags @process", function () {
     let python: Record<string, string> | undefined;
     before(function () {
         if (spawnSync("python3", ["--version"]).error) this.skip(); // the comparison needs Python's argparse

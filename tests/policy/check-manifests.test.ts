@@ -24,7 +24,7 @@ function cli(args: string[], input?: string) {
     return { status: r.status, lines: r.stdout.split("\n").filter(Boolean), stderr: r.stderr };
 }
 
-describe("check-manifests CLI", function () {
+describe("check-manifests CLI @process", function () {
     this.timeout(60000);
 
     it("is the package.json script check-manifests", () => {

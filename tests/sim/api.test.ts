@@ -16,7 +16,7 @@ function events(body: string): string[] {
         });
 }
 
-describe("vLLM simulator: OpenAI API and API key", function () {
+describe("vLLM simulator: OpenAI API and API key @process", function () {
     this.timeout(30_000);
     let sim: SimProcess;
     before(async () => {

@@ -10,7 +10,7 @@ async function complete(url: string, body: Record<string, unknown>): Promise<num
     return res.status;
 }
 
-describe("vLLM simulator: scheduler and engine metrics", function () {
+describe("vLLM simulator: scheduler and engine metrics @process", function () {
     this.timeout(30_000);
     const sims: SimProcess[] = [];
     after(async () => {

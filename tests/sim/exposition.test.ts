@@ -17,7 +17,7 @@ function labelSets(fam: Family): string[][] {
     return [...sets].map((s) => JSON.parse(s) as string[]);
 }
 
-describe("vLLM simulator: /metrics matches the names the SLO rules and the adapter rule use", function () {
+describe("vLLM simulator: /metrics matches the names the SLO rules and the adapter rule use @process", function () {
     this.timeout(60_000);
     let sim: SimProcess;
     let text: string;
@@ -76,7 +76,7 @@ function cataloguedFamilies(c: VllmMetricCatalogue): string[] {
     return c.metrics.flatMap((m) => (m.type === "gauge" ? [m.name] : m.type === "counter" ? [`${m.name}_total`, `${m.name}_created`] : [m.name, `${m.name}_created`])).sort();
 }
 
-describe("vLLM simulator: the metric catalogue follows the image's vLLM version (--sim-image)", function () {
+describe("vLLM simulator: the metric catalogue follows the image's vLLM version (--sim-image) @process", function () {
     this.timeout(60_000);
     after(() => killAllSims());
 

@@ -13,7 +13,7 @@ function runSim(args: string[], env: Record<string, string> = {}) {
     return spawnSync(process.execPath, [ensureSimBuilt(), ...args], { env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8", timeout: 10_000 });
 }
 
-describe("vLLM simulator: start-up and command line", function () {
+describe("vLLM simulator: start-up and command line @process", function () {
     this.timeout(30_000);
     const sims: SimProcess[] = [];
     before(() => ensureSimBuilt());
