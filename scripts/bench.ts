@@ -22,7 +22,7 @@ import { describeMachine, loadAverage } from "./bench/machine";
 import { measurePreviews } from "./bench/previews";
 import { renderReport, Section } from "./bench/report";
 import { measureNpmTest, measureUnitTests } from "./bench/testSuite";
-import { ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "./local-cluster";
+import { ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "../env/cluster";
 import { REPO_ROOT, toolchainEnv } from "./toolchain";
 
 const SECTIONS = ["previews", "check-manifests", "test-unit", "npm-test"] as const;

@@ -1,9 +1,8 @@
 /**
  * `npm run cluster`: the local control plane from the shell. The cluster itself lives in env/cluster/
- * (one module per process, envtest-style); this file is its CLI and keeps the library API that
- * scripts and tests import from here.
+ * (one module per process, envtest-style), which scripts and tests import; this file is only its CLI.
  *
- * Library:
+ * Library (env/cluster):
  *   const c = await startCluster();          // reuses a healthy cluster of the same stateDir
  *   process.env.KUBECONFIG = c.kubeconfig;   // or spawn with { env: { ...process.env, ...c.env } }
  *   ...
@@ -15,26 +14,6 @@
 import * as path from "path";
 import { parseArgs } from "util";
 import { clusterStatus, ensureClusterToolchain, startCluster, stopCluster } from "../env/cluster";
-
-export type { ClusterInfo, ClusterState, ClusterStatus, ComponentStatus, FakeNodeGroup, StartOptions } from "../env/cluster";
-export {
-    CLUSTER_TOOL_COMPONENTS,
-    DEFAULT_CRDS,
-    DEFAULT_NODE_GROUPS,
-    DEFAULT_STATE_DIR,
-    clusterStatus,
-    ensureClusterToolchain,
-    findBinaries,
-    registerCleanup,
-    selectCrdFiles,
-    startCluster,
-    stopCluster,
-} from "../env/cluster";
-/** The repository root (this file lives in <root>/scripts). */
-export { REPO_ROOT } from "./toolchain"; // one definition, in ./toolchain
-
-// ---------------------------------------------------------------------------------------------
-// CLI
 
 const USAGE =
     "usage: ts-node scripts/local-cluster.ts up|down|status [--bin-dir DIR]... [--state-dir DIR] [--no-build] [--all-crds]\n" +

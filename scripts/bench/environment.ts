@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { clusterStatus, DEFAULT_STATE_DIR } from "../local-cluster";
+import { clusterStatus, DEFAULT_STATE_DIR } from "../../env/cluster";
 
 /** Executables of the project's toolchain whose presence means someone else is using the machine. */
 export const FOREIGN_EXECUTABLES = [

@@ -24,7 +24,7 @@ import { Monitoring, activeTargets, ensureMonitoringToolchain, kubeFromFile, sta
 import { getRaw } from "../../env/monitoring/kube";
 import { KubeStateMetricsHandle, KubeStateMetricsOptions, ensureKubeStateMetricsToolchain, startKubeStateMetrics } from "../../env/monitoring/kubeStateMetrics";
 import { isRunning } from "../../env/process";
-import { ClusterInfo, ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "../../scripts/local-cluster";
+import { ClusterInfo, ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "../../env/cluster";
 import { REPO_ROOT } from "../../scripts/toolchain";
 import { Kube, eventually, kubeClients } from "../support/kube";
 import { Sample, parseExposition } from "../sim/exposition";

@@ -31,7 +31,7 @@ import { startOperator } from "../../env/monitoring/operator";
 import { getRaw } from "../../env/monitoring/kube";
 import { runningConfig } from "../../env/monitoring/promApi";
 import { isRunning } from "../../env/process";
-import { ClusterInfo, ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "../../scripts/local-cluster";
+import { ClusterInfo, ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "../../env/cluster";
 import { REPO_ROOT } from "../../scripts/toolchain";
 import { Kube, eventually, kubeClients } from "../support/kube";
 import { runMochaInNetns } from "./netnsRun";

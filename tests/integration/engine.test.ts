@@ -12,7 +12,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ClusterInfo, ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "../../scripts/local-cluster";
+import { ClusterInfo, ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "../../env/cluster";
 import { PulumiWorkspace } from "../../scripts/pulumi-workspace";
 import { REPO_ROOT, toolchainEnv } from "../../scripts/toolchain";
 import { Kube, kubeClients } from "../support/kube";

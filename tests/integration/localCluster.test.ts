@@ -14,13 +14,13 @@ import * as path from "path";
 
 import {
     ClusterInfo,
-    REPO_ROOT,
     clusterStatus,
     ensureClusterToolchain,
     registerCleanup,
     startCluster,
     stopCluster,
-} from "../../scripts/local-cluster";
+} from "../../env/cluster";
+import { REPO_ROOT } from "../../env/repo";
 
 const STATE_DIR = path.join(REPO_ROOT, ".cache", "cluster-itest-local-cluster");
 const NS = "itest-gpu";

@@ -12,7 +12,8 @@ import fc from "fast-check";
 import * as path from "path";
 import { VllmServiceArgs } from "../../components/args";
 import { VllmService } from "../../components/vllmService";
-import { ClusterInfo, clusterStatus, ensureClusterToolchain, REPO_ROOT, registerCleanup, startCluster, stopCluster } from "../../scripts/local-cluster";
+import { ClusterInfo, clusterStatus, ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "../../env/cluster";
+import { REPO_ROOT } from "../../env/repo";
 import { validArgs } from "../component/argsArbitrary";
 import { runWithMocks } from "../support/pulumiMocks";
 

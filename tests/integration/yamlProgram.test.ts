@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ClusterInfo, ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "../../scripts/local-cluster";
+import { ClusterInfo, ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "../../env/cluster";
 import { PulumiWorkspace, RunResult } from "../../scripts/pulumi-workspace";
 import { REPO_ROOT, toolchainEnv } from "../../scripts/toolchain";
 

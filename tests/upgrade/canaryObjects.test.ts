@@ -12,7 +12,7 @@ import { deploymentArgs } from "../../components/manifests/deployment";
 import { serviceArgs } from "../../components/manifests/service";
 import { TRACK_LABEL } from "../../components/canary";
 import { validateArgs } from "../../components/validate";
-import { clusterStatus, ClusterInfo, ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "../../scripts/local-cluster";
+import { clusterStatus, ClusterInfo, ensureClusterToolchain, registerCleanup, startCluster, stopCluster } from "../../env/cluster";
 import { REPO_ROOT } from "../../scripts/toolchain";
 import { eventually, Kube, kubeClients } from "../support/kube";
 
