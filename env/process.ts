@@ -162,15 +162,16 @@ export interface WaitOptions {
 }
 
 /**
- * The one wait helper: polls `check` until it returns true; errors name `what` and, when given,
- * the process and its log tail.
+ * The one wait helper: polls `check` until it returns a value (not undefined) and resolves with it;
+ * errors name `what`, the last error `check` threw and, when given, the process and its log tail.
  */
-export async function waitUntil(what: string, check: () => Promise<boolean>, opts: WaitOptions): Promise<void> {
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, opts: WaitOptions): Promise<T> {
     const deadline = Date.now() + opts.timeoutMs;
     let last = "";
     for (;;) {
         try {
-            if (await check()) return;
+            const value = await check();
+            if (value !== undefined) return value;
         } catch (e) {
             last = (e as Error).message;
         }
@@ -184,4 +185,9 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, opt
         }
         await sleep(opts.intervalMs ?? 250);
     }
+}
+
+/** waitFor for a yes/no check: resolves once `check` returns true. */
+export async function waitUntil(what: string, check: () => Promise<boolean>, opts: WaitOptions): Promise<void> {
+    await waitFor(what, async () => ((await check()) ? true : undefined), opts);
 }

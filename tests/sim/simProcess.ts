@@ -4,6 +4,7 @@
  */
 import { ChildProcess, spawn } from "node:child_process";
 import { freePort } from "../../env/ports";
+import { waitFor as waitForValue } from "../../env/process";
 import { ensureSimBuilt } from "../../sim/build";
 import { Family, parseExposition } from "./exposition";
 
@@ -36,20 +37,9 @@ export async function spawnSim(args: string[], env: Record<string, string> = {})
     return { url: `http://127.0.0.1:${port}`, port, child, output: () => out };
 }
 
-/** Polls until `check` returns a value (not undefined), at most `timeoutMs`. */
-export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (let i = 0; Date.now() < deadline && i < 10_000; i++) {
-        try {
-            const v = await check();
-            if (v !== undefined) return v;
-        } catch (e) {
-            last = e;
-        }
-        await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+/** env/process.ts waitFor, checking every 25 ms (the simulator answers in milliseconds). */
+export function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+    return waitForValue(what, check, { timeoutMs, intervalMs: 25 });
 }
 
 /** Starts a simulator and waits for /health 200. */

@@ -2,6 +2,7 @@
 import { AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, KubeConfig } from "@kubernetes/client-node";
 import { execFileSync } from "child_process";
 import { stringify } from "yaml";
+import { waitFor } from "../../env/process";
 
 export interface Kube {
     core: CoreV1Api;
@@ -31,18 +32,7 @@ export function kubeClients(kubeconfig: string, kubectlPath = "kubectl"): Kube {
     };
 }
 
-/** Polls until `check` returns a value (not undefined), or fails naming `what` and the last value seen. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 500): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-        try {
-            const v = await check();
-            if (v !== undefined) return v;
-        } catch (e) {
-            last = (e as Error).message;
-        }
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last: ${last})` : ""}`);
-        await new Promise((r) => setTimeout(r, intervalMs));
-    }
+/** env/process.ts waitFor with the tests' positional arguments (500 ms between checks by default). */
+export function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 500): Promise<T> {
+    return waitFor(what, check, { timeoutMs, intervalMs });
 }
