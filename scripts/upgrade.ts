@@ -1,7 +1,7 @@
 /**
  * `npm run upgrade -- --stack NAME --image REF [--model-revision REV]`: a canary, four gates, then
  * complete or roll back (upgrade/run.ts). `--rollback` removes a canary an earlier run left.
- * Works on the demo's workspace (.cache/demo) and local environment by default; `--workspace`,
+ * Works on the demo's workspace (.cache/demo, or $VLLM_PULUMI_DEMO_DIR) and local environment by default; `--workspace`,
  * `--kubeconfig` and `--prometheus-url` point it elsewhere.
  *
  * exit codes: 0 completed (or rolled back with --rollback), 1 refused at a gate (rolled back),
@@ -17,10 +17,10 @@ import { PrometheusClient } from "../upgrade/prometheus";
 import { DEFAULT_GATES, requestProblems, UpgradeInputError } from "../upgrade/request";
 import { runRollback } from "../upgrade/rollbackCommand";
 import { runUpgrade } from "../upgrade/run";
+import { DEMO_DIR } from "./demo/paths";
 import { PulumiWorkspace } from "./pulumi-workspace";
 import { REPO_ROOT } from "./toolchain";
 
-const DEMO_DIR = path.join(REPO_ROOT, ".cache", "demo");
 const USAGE = `usage: npm run upgrade -- --stack NAME --image REF [--model-revision REV] [--report FILE]
        npm run upgrade -- --stack NAME --rollback
   [--workspace DIR (default .cache/demo)] [--kubeconfig FILE] [--prometheus-url URL]
