@@ -139,7 +139,13 @@ async function down(): Promise<void> {
             await ws.selectStack(STACK);
             step(`pulumi destroy --stack ${STACK}`);
             // Whatever happens to the stack, what the demo started is stopped below.
-            await ws.destroy({ timeoutMs: 30 * 60_000 }).catch((e) => console.error(`destroy failed: ${(e as Error).message}`));
+            const destroyed = await ws.destroy({ timeoutMs: 30 * 60_000 }).then(
+                () => true,
+                (e) => (console.error(`destroy failed: ${(e as Error).message}`), false),
+            );
+            // The workspace's stack config outlives every command (the API key, an upgrade's image);
+            // once the stack is gone, so is its config: the next demo starts from the shipped file.
+            if (destroyed) await ws.must(["stack", "rm", "--yes", "--stack", STACK]);
         }
     }
     if (readEnvironment()) {

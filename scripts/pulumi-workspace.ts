@@ -75,8 +75,14 @@ function echo(text: string): void {
     }
 }
 
-/** Files of a program; `components` and `node_modules` are linked, not copied. */
-const PROGRAM_FILES = ["index.ts", "stackConfig.ts", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "package.json", "tsconfig.json"];
+/** Files of a program, copied on every use; `components` and `node_modules` are linked, not copied. */
+const PROGRAM_FILES = ["index.ts", "stackConfig.ts", "Pulumi.yaml", "package.json", "tsconfig.json"];
+/**
+ * Stack config files, copied only into a workspace that has none yet: from then on they are the
+ * stack's own (`pulumi config set`, the demo's API key, `npm run upgrade`'s new image), and a later
+ * command must not put the shipped values back over them.
+ */
+const STACK_FILES = ["Pulumi.dev.yaml", "Pulumi.prod.yaml"];
 
 /**
  * The CLI on `env`'s PATH (the toolchain's), for the Automation API, which would otherwise look
@@ -123,18 +129,13 @@ export class PulumiWorkspace {
     }
 
     private copyProgram(from: string): void {
-        for (const f of PROGRAM_FILES) {
+        for (const f of [...PROGRAM_FILES, ...STACK_FILES]) {
             const src = path.join(from, f);
-            if (!fs.existsSync(src)) {
+            const dst = path.join(this.projectDir, f);
+            if (!fs.existsSync(src) || (STACK_FILES.includes(f) && fs.existsSync(dst))) {
                 continue;
             }
-            const dst = path.join(this.projectDir, f);
-            // Keep the salt `stack init` wrote into an earlier copy of the stack file.
-            const salt = fs.existsSync(dst) && f.startsWith("Pulumi.") ? /^encryptionsalt: .*$/m.exec(fs.readFileSync(dst, "utf8")) : null;
             fs.copyFileSync(src, dst);
-            if (salt) {
-                fs.appendFileSync(dst, `\n${salt[0]}\n`);
-            }
         }
         // A program folder without its own components/node_modules (test programs) uses the repo's.
         for (const link of ["components", "node_modules"]) {
