@@ -9,6 +9,9 @@
  * phase against the scrapes and the HPA's syncs, so a phase-locked failure (an adapter relisting
  * more often than Prometheus scrapes, whose windows the HPA always hits empty) cannot hide.
  *
+ * Between the runs it also runs the README's `npm run upgrade` on that stack, as shipped: the sibling of
+ * tests/upgrade/, which tunes scrapes, the TTFT window and leaves the HPA out to run fast.
+ *
  * Bound on scale-up, from the load's start: one scrape of the queue + one adapter relist (a series
  * list that missed the metric) + one HPA sync + slack for the load's ramp and the 3 s tick.
  */
@@ -34,6 +37,15 @@ function readmeLoadCommand(readme: string): string[] {
     if (!line) throw new Error("the README has no `npm run demo:load -- ...` line");
     const words = shellParse(line.replace(/#.*$/, "").trim());
     if (!words.every((w): w is string => typeof w === "string")) throw new Error(`the README's demo:load line is not a plain command: ${line}`);
+    return words;
+}
+
+/** The README's `npm run upgrade -- --stack dev --image ...` line, without its optional `[...]` flags. */
+function readmeUpgradeCommand(readme: string): string[] {
+    const line = readme.split("\n").find((l) => l.startsWith("npm run upgrade -- --stack dev --image "));
+    if (!line) throw new Error("the README has no `npm run upgrade -- --stack dev --image ...` line");
+    const words = shellParse(line.replace(/\[.*$/, "").trim());
+    if (!words.every((w): w is string => typeof w === "string")) throw new Error(`the README's upgrade line is not a plain command: ${line}`);
     return words;
 }
 
@@ -105,6 +117,23 @@ describe("@integration @elasticity the demo path with the shipped defaults (npm 
 
     it("scales above one replica within the bound on the first run", async () => {
         await loadScalesUp(1);
+    });
+
+    // The sibling of tests/upgrade/ (5 s scrapes, a 15 s TTFT window, no HPA): the README's upgrade
+    // command on the demo's stack as shipped (15 s scrapes, the HPA, the default 60 s TTFT window),
+    // under a light load long enough to cover the rollout, the gates' window and completion.
+    it("upgrades with the README's command and the shipped gates, failing no client request", async () => {
+        const upgrade = readmeUpgradeCommand(readme);
+        const load = npm(["npm", "run", "demo:load", "--", "--seconds", "300", "--concurrency", "4"], path.join(logDir, "load-upgrade.log"), 10 * 60_000);
+        await new Promise((r) => setTimeout(r, 10_000)); // the load is running before the canary comes
+        const t0 = Date.now();
+        const out = await npm(upgrade, path.join(logDir, "upgrade.log"), 15 * 60_000);
+        const verdict = out.split("\n").find((l) => l.startsWith("upgrade: completed")) ?? "(no completed line)";
+        console.log(`      measured: ${verdict.replace(/; report .*/, "")} (wall ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+        expect(verdict).to.match(/^upgrade: completed in /);
+        const summary = (await load).split("\n").find((l) => l.startsWith("scaled") || l.startsWith("stayed")) ?? "(no summary line)";
+        console.log(`      measured: load during the upgrade: ${summary}`);
+        expect(summary).to.match(/; \d+ ok, 0 failed;/);
     });
 
     it("scales again after a fresh stack and a random offset (adapter restarted at another phase)", async () => {
