@@ -1,10 +1,12 @@
 "use strict";
 /**
- * Defers two modules @pulumi/pulumi loads at start-up but only uses to serialize functions
- * (dynamic providers, callbacks), which this program never does: the TypeScript compiler and npm's
- * arborist (with pacote and sigstore). They cost a preview about 0.6 CPU-seconds before the first
- * resource is registered (npm run bench, README). Each is replaced in require's cache by a stand-in
- * that loads the real module on first use, so a program that does serialize a function still works.
+ * Defers modules @pulumi/pulumi loads at start-up but a program or policy pack that registers
+ * resources never uses: the TypeScript compiler and npm's arborist (with pacote and sigstore), used
+ * only to serialize functions (dynamic providers, callbacks), about 0.6 CPU-seconds before the first
+ * resource is registered; and the SDK's Automation API (`pulumi.automation`: execa, the workspace
+ * and the closure-serialization code paths it pulls in), 60-80 ms of the 0.45 CPU-s a policy pack
+ * spends loading JavaScript (npm run bench, README). Each is replaced in require's cache by a stand-in
+ * that loads the real module on first use, so a program that does use one still works.
  * Plain JavaScript, shipped with this package (like ensure-built.js) for the program's program.js,
  * which runs it before any TypeScript is loaded, and the policy pack's pack.js, where run-policy-pack
  * has already loaded TypeScript (ts-node), so only arborist is deferred there.
@@ -47,7 +49,7 @@ function defer(request, sdkDir) {
     require.cache[file] = standIn;
 }
 
-/** Defers the TypeScript compiler and arborist as the @pulumi/pulumi installed beside `fromDir` resolves them. */
+/** Defers those modules as the @pulumi/pulumi installed beside `fromDir` resolves them. */
 function deferSdkModules(fromDir) {
     let sdkDir;
     try {
@@ -57,6 +59,7 @@ function deferSdkModules(fromDir) {
     }
     defer("typescript", sdkDir);
     defer("@npmcli/arborist", sdkDir);
+    defer(path.join(sdkDir, "automation", "index.js"), sdkDir);
 }
 
 module.exports = { deferSdkModules };

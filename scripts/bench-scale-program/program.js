@@ -10,6 +10,7 @@ const path = require("path");
 const repo = path.join(__dirname, "..", "..");
 require(path.join(repo, "program-build")).ensureProgramBuilt();
 require("@vllm-pulumi/kube-parser/defer-sdk-modules").deferSdkModules(repo);
+require("@vllm-pulumi/kube-parser/sdk-promise-stacks").plainSdkPromiseStacks();
 const pulumi = require("@pulumi/pulumi");
 /** @type {typeof import("../../components")} */
 const { VllmService } = require(path.join(repo, "bin", "components"));
