@@ -9,8 +9,10 @@ export interface ChainOutcome {
     results: LinkResult[];
     /** The first broken link, when any. */
     firstBroken?: LinkResult;
-    /** 0 when no link is broken, 1 otherwise. */
-    exitCode: 0 | 1;
+    /** Links that could not be judged (and are not after a broken one). */
+    unjudged: LinkResult[];
+    /** 0: every link holds; 1: a link is broken; 4: none is broken, but some could not be judged. */
+    exitCode: 0 | 1 | 4;
 }
 
 export function walkChain(verdicts: Record<LinkId, Verdict>): ChainOutcome {
@@ -21,5 +23,7 @@ export function walkChain(verdicts: Record<LinkId, Verdict>): ChainOutcome {
         if (!firstBroken && r.status === "broken") firstBroken = r;
         return r;
     });
-    return { results, firstBroken, exitCode: firstBroken ? 1 : 0 };
+    const unjudged = results.filter((r) => r.status === "not checked" && !r.after);
+    // A chain with an unjudged link is not known to hold: a CI gate must not read that as "ok".
+    return { results, firstBroken, unjudged, exitCode: firstBroken ? 1 : unjudged.length > 0 ? 4 : 0 };
 }

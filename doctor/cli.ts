@@ -33,9 +33,9 @@ const OPTIONS = {
     help: { type: "boolean", short: "h" },
 } as const;
 
-/** 0: every link holds; 1: a link is broken; 2: bad input; 3: the doctor itself failed. */
+/** 0: every link holds; 1: a link is broken; 2: bad input; 3: the doctor itself failed; 4: some link could not be judged. */
 export interface CliResult {
-    code: 0 | 1 | 2 | 3;
+    code: 0 | 1 | 2 | 3 | 4;
     stdout: string;
     stderr: string;
 }

@@ -15,7 +15,9 @@ export function textReport(t: Target, where: string, o: ChainOutcome): string {
     lines.push(
         o.firstBroken
             ? `first broken link: ${o.firstBroken.link} (${o.firstBroken.title}); fix: ${o.firstBroken.fix ?? "see above"}`
-            : `every link holds${o.results.some((r) => r.status === "not checked") ? " (skipped ones could not be judged)" : ""}`,
+            : o.unjudged.length > 0
+              ? `no link is broken, but ${o.unjudged.length} could not be judged: ${o.unjudged.map((r) => r.link).join(", ")} (see why above)`
+              : "every link holds",
     );
     return lines.join("\n");
 }

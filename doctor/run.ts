@@ -32,7 +32,7 @@ export interface DoctorOptions {
 
 export interface DoctorRun {
     output: string;
-    exitCode: 0 | 1;
+    exitCode: ChainOutcome["exitCode"];
     outcome: ChainOutcome;
 }
 

@@ -32,12 +32,21 @@ describe("doctor chain and report", () => {
         expect(text).to.match(/^BROKEN +series .*\[after servicemonitor-selected\]$/m);
         expect(text.split("\n").at(-1)).to.equal("first broken link: servicemonitor-selected (Prometheus selects the ServiceMonitor); fix: set serviceMonitorLabels");
     });
-    it("a link that cannot be judged does not fail the run", () => {
+    it("a link that cannot be judged is not \"every link holds\": exit 4, named in the last line", () => {
         const v = allOk();
         v["adapter-timing"] = { status: "not checked", detail: "cannot read flags" };
         const o = walkChain(v);
-        expect(o.exitCode).to.equal(0);
-        expect(textReport(target, "here", o)).to.match(/^skipped adapter-timing/m);
+        expect(o.exitCode).to.equal(4);
+        const text = textReport(target, "here", o);
+        expect(text).to.match(/^skipped adapter-timing/m);
+        expect(text.split("\n").at(-1)).to.equal("no link is broken, but 1 could not be judged: adapter-timing (see why above)");
+        expect(JSON.parse(jsonReport(target, "here", o)).ok).to.equal(false);
+    });
+    it("a broken link wins over an unjudged one (exit 1)", () => {
+        const v = allOk();
+        v["adapter-timing"] = { status: "not checked", detail: "cannot read flags" };
+        v.hpa = { status: "broken", detail: "x", fix: "y" };
+        expect(walkChain(v).exitCode).to.equal(1);
     });
     it("--json carries the same verdicts", () => {
         const v = allOk();
