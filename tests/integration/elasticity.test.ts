@@ -67,19 +67,28 @@ describe("@integration @elasticity elasticity loop: queue -> Prometheus -> adapt
     }
     /** Restarts the pods with the namespace's simulator knobs (the runner reads them at start). */
     async function setSimKnobs(knobs: Record<string, string | null>) {
+        const labelSelector = `app.kubernetes.io/instance=${NAME}`;
+        const old = new Set((await kube.core.listNamespacedPod({ namespace: LOOP_NS, labelSelector })).items.map((p) => p.metadata?.uid));
         const patch = { metadata: { annotations: knobs } };
         kube.kubectl(["patch", "namespace", LOOP_NS, "--type", "merge", "-p", JSON.stringify(patch)]);
-        kube.kubectl(["-n", LOOP_NS, "delete", "pods", "-l", `app.kubernetes.io/instance=${NAME}`, "--wait=false"]);
+        kube.kubectl(["-n", LOOP_NS, "delete", "pods", "-l", labelSelector, "--wait=false"]);
+        const t0 = Date.now();
+        // Judged on the new pods themselves: kwok removes a deleted pod at once, and the Deployment's
+        // readyReplicas still counts the old one for a moment, so "no terminating pod and readyReplicas
+        // = replicas" held before the replacement (preStop 10 s + probes) was Ready and the slow run
+        // lost most of its 30 s (6 slow requests instead of ~15; seen 2026-12-04).
         await eventually(
             "the restarted pods to be Ready",
             async () => {
                 const d = await kube.apps.readNamespacedDeployment({ name: NAME, namespace: LOOP_NS });
-                const pods = await kube.core.listNamespacedPod({ namespace: LOOP_NS, labelSelector: `app.kubernetes.io/instance=${NAME}` });
-                const fresh = pods.items.every((p) => !p.metadata?.deletionTimestamp) && pods.items.length === d.spec?.replicas;
-                return fresh && d.status?.readyReplicas === d.spec?.replicas ? true : undefined;
+                const pods = (await kube.core.listNamespacedPod({ namespace: LOOP_NS, labelSelector })).items;
+                const ready = (p: (typeof pods)[number]) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
+                const restarted = pods.every((p) => !old.has(p.metadata?.uid) && !p.metadata?.deletionTimestamp && ready(p));
+                return restarted && pods.length === d.spec?.replicas ? true : undefined;
             },
             60_000,
         );
+        console.log(`      measured: pods restarted with ${JSON.stringify(knobs)} and Ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
     const apiKey = `key-loop-${crypto.randomBytes(16).toString("hex")}`;
 
