@@ -74,13 +74,13 @@ export async function up(o: UpOptions): Promise<InsideState> {
     const cluster = await startCluster({ stateDir: clusterStateDir, binDirs: o.binDirs, crds: "all", podLifecycle: "runner", reuse: false, state });
     const apiPort = Number(new URL(cluster.server).port);
 
-    const pidsFile = path.join(run, "pods.json");
-    fs.rmSync(pidsFile, { force: true });
+    const readyFile = path.join(run, "pod-runner.ready");
+    fs.rmSync(readyFile, { force: true });
     const runner = tsDaemon({
         name: "pod-runner",
         file: path.join(REPO_ROOT, "env", "pods", "runner.ts"),
         args: [
-            ...["--kubeconfig", cluster.kubeconfig, "--sim-main", o.simMain, "--log-dir", path.join(logs, "pods"), "--pids-file", pidsFile],
+            ...["--kubeconfig", cluster.kubeconfig, "--sim-main", o.simMain, "--log-dir", path.join(logs, "pods"), "--ready-file", readyFile],
             ...o.simDefaults.flatMap((d) => ["--sim-default", d]),
         ],
         logFile: path.join(logs, "pod-runner.log"),
@@ -88,7 +88,7 @@ export async function up(o: UpOptions): Promise<InsideState> {
         group: true,
         graceMs: 15_000,
         what: "the pod runner to list pods",
-        readiness: { file: pidsFile },
+        readiness: { file: readyFile },
         readyTimeoutMs: 30_000,
     });
     await new Startup(state, log).start(runner);

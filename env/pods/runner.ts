@@ -3,7 +3,7 @@
  * an IP, runs each one (PodWorker), and stops its processes when the pod is deleted. It runs
  * inside the environment's network namespace, where pod IPs are bindable.
  *
- *   node -r ts-node/register/transpile-only env/pods/runner.ts --kubeconfig K --sim-main M --log-dir D --pids-file F
+ *   node -r ts-node/register/transpile-only env/pods/runner.ts --kubeconfig K --sim-main M --log-dir D --ready-file F
  */
 import { CoreV1Api, KubeConfig, V1Pod } from "@kubernetes/client-node";
 import * as fs from "fs";
@@ -19,8 +19,11 @@ export interface RunnerOptions {
     kubeconfig: string;
     simMain: string;
     logDir: string;
-    /** Written on every change: the PIDs of every simulator, so a crash of the runner leaves nothing unfindable. */
-    pidsFile: string;
+    /**
+     * Created once the first pod list is read: the environment's readiness check. (The simulators
+     * need no PID record: they stay in the runner's process group, stopped with it even after a crash.)
+     */
+    readyFile: string;
     /** Simulator knobs for every pod, as sim annotations (namespace and pod annotations override them). */
     simDefaults: Record<string, string>;
 }
@@ -100,7 +103,7 @@ export class PodRunner {
             }
         }
         for (const uid of this.retryAt.keys()) if (!live.has(uid)) this.retryAt.delete(uid);
-        this.writePids();
+        if (!fs.existsSync(this.o.readyFile)) fs.writeFileSync(this.o.readyFile, `${process.pid}\n`);
     }
 
     /** A deleted pod ends in the background, like the kubelet's: preStop, SIGTERM, grace (the loop goes on). */
@@ -108,22 +111,13 @@ export class PodRunner {
         this.workers.delete(uid);
         this.terminating.add(w);
         this.log(`${w.name}: pod deleted; terminating gracefully`);
-        void w.stop({ graceful: true }).finally(() => {
-            this.terminating.delete(w);
-            this.writePids();
-        });
+        void w.stop({ graceful: true }).finally(() => this.terminating.delete(w));
     }
 
     private async stopWorker(uid: string, w: PodWorker, why: string): Promise<void> {
         this.workers.delete(uid);
         this.log(`${w.name}: ${why}; stopping`);
         await w.stop();
-    }
-
-    private writePids(): void {
-        const pids = [...this.workers.values(), ...this.terminating].flatMap((w) => w.pids());
-        fs.writeFileSync(`${this.o.pidsFile}.tmp`, JSON.stringify({ runner: process.pid, simulators: pids }));
-        fs.renameSync(`${this.o.pidsFile}.tmp`, this.o.pidsFile);
     }
 
     async stop(): Promise<void> {
@@ -133,7 +127,6 @@ export class PodRunner {
             ...[...this.workers.entries()].map(([uid, w]) => this.stopWorker(uid, w, "runner stopping")),
             ...[...this.terminating].map((w) => w.stop()),
         ]);
-        this.writePids();
     }
 }
 
@@ -154,12 +147,12 @@ function main(): void {
             kubeconfig: { type: "string" },
             "sim-main": { type: "string" },
             "log-dir": { type: "string" },
-            "pids-file": { type: "string" },
+            "ready-file": { type: "string" },
             "sim-default": { type: "string", multiple: true },
         },
         strict: true,
     });
-    const missing = ["kubeconfig", "sim-main", "log-dir", "pids-file"].filter((k) => !values[k as keyof typeof values]);
+    const missing = ["kubeconfig", "sim-main", "log-dir", "ready-file"].filter((k) => !values[k as keyof typeof values]);
     if (missing.length > 0) {
         console.error(`pod runner: missing ${missing.map((m) => `--${m}`).join(", ")}`);
         process.exit(2);
@@ -169,7 +162,7 @@ function main(): void {
         kubeconfig: values.kubeconfig!,
         simMain: values["sim-main"]!,
         logDir: values["log-dir"]!,
-        pidsFile: values["pids-file"]!,
+        readyFile: values["ready-file"]!,
         simDefaults: simDefaults(values["sim-default"] ?? []),
     });
     const shutdown = () => void runner.stop().then(() => process.exit(0));
