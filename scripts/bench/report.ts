@@ -65,7 +65,7 @@ export function renderReport(h: ReportHeader, sections: Section[]): string {
     const missed = sections.flatMap((s) => s.figures).filter((f) => f.met === false);
     lines.push(
         "",
-        "CPU: user + system seconds of the processes the command waited for (a policy pack's process is stopped, not waited for, so its CPU is not in it).",
+        "CPU: user + system seconds of the processes the command started and waited for; previews run under a subreaper that also reaps what nobody waits for, such as a policy pack's process (see each section's line).",
         missed.length === 0 ? "Every target met." : `Targets missed: ${missed.map((f) => f.label).join("; ")}.`,
     );
     return lines.join("\n");

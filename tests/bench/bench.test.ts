@@ -10,7 +10,8 @@ import * as path from "path";
 import { findProcesses } from "../../scripts/bench/environment";
 import { previewFigures } from "../../scripts/bench/previews";
 import { renderReport } from "../../scripts/bench/report";
-import { median, Sample } from "../../scripts/bench/stats";
+import { runReaped, subreaperPython } from "../../scripts/bench/reaped";
+import { childrenCpuSeconds, median, Sample } from "../../scripts/bench/stats";
 import { goRecorder } from "../../scripts/bench/testSuite";
 import { REPO_ROOT } from "../../scripts/toolchain";
 import { spawnSync } from "child_process";
@@ -55,6 +56,18 @@ describe("bench", () => {
             value: "+300 ms per instance (1 -> 20): the component's own per-instance code costs +0 ms (CPU +0 ms)", cpu: "+350 ms per instance",
         });
         expect(() => previewFigures(new Map([["floor", s(2.0)]]))).to.throw(/no preview measured for dev/);
+    });
+
+    it("counts the CPU of a process the command leaves behind (a policy pack), and passes the command's exit code on", async function () {
+        if (!subreaperPython()) {
+            this.skip(); // not Linux, or no python3: the bench says so in its previews line
+        }
+        // The shell exits at once; its orphan burns 0.4 s of CPU, as a pack the engine stops does.
+        const orphan = `${JSON.stringify(process.execPath)} -e 'const t = Date.now(); while (Date.now() - t < 400) {}' & exit 3`;
+        const cpu0 = childrenCpuSeconds();
+        const r = await runReaped("sh", ["-c", orphan], { cwd: os.tmpdir(), env: process.env });
+        expect(r.code).to.equal(3);
+        expect(childrenCpuSeconds() - cpu0).to.be.at.least(0.35);
     });
 
     it("finds a toolchain process it did not start by its executable's name, and leaves out excluded PIDs", async function () {
