@@ -135,12 +135,12 @@ function packFigures(get: (label: string) => Sample): Figure[] {
     return [
         {
             label: "dev stack with an empty policy pack (bench/empty-policy-pack: the floor of any Node.js pack, started like ours)",
-            value: `${seconds(empty.wall)} (${signed(empty.wall - dev.wall, seconds)} for a pack with no policies)`,
+            value: `${seconds(empty.wall)} (${signed(empty.wall - dev.wall, seconds)}, CPU ${signed(empty.cpu - dev.cpu, seconds)}, for a pack with no policies)`,
             cpu: seconds(empty.cpu),
         },
         {
             label: "dev stack with `--policy-pack policy`",
-            value: `${seconds(pack.wall)} (${signed(packCost, seconds)} for the pack: ${signed(pack.wall - empty.wall, seconds)} above the empty pack)`,
+            value: `${seconds(pack.wall)} (${signed(packCost, seconds)}, CPU ${signed(pack.cpu - dev.cpu, seconds)}, for the pack: ${signed(pack.wall - empty.wall, seconds)}, CPU ${signed(pack.cpu - empty.cpu, seconds)}, above the empty pack)`,
             cpu: seconds(pack.cpu),
             target: `pack adds <= ${seconds(TARGETS.packSeconds)}`,
             met: packCost <= TARGETS.packSeconds,

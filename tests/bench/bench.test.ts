@@ -27,13 +27,13 @@ describe("bench", () => {
 
     it("reports the dev/floor ratio, the pack's cost and the cost per added instance against the targets", () => {
         const figures = previewFigures(new Map([
-            ["floor", s(2.0)], ["floor-js", s(1.6)], ["dev", s(3.2)], ["dev+empty-pack", s(3.35)], ["dev+pack", s(3.4)],
+            ["floor", s(2.0)], ["floor-js", s(1.6)], ["dev", s(3.2)], ["dev+empty-pack", s(3.35, 1.65)], ["dev+pack", s(3.4)],
             ["scale-1", s(3.2)], ["scale-5", s(3.6)], ["scale-20", s(6.6)],
             ["floor-minimal-1", s(3.0)], ["floor-minimal-20", s(4.9)], ["floor-rendered-1", s(3.1)], ["floor-rendered-20", s(6.4)],
         ]));
         const by = (label: RegExp) => figures.find((f) => label.test(f.label))!;
         expect(by(/^dev stack$/)).to.include({ met: false, value: "3.20 s (1.60x the floor)" });
-        expect(by(/--policy-pack policy/)).to.include({ met: true, value: "3.40 s (+0.20 s for the pack: +0.05 s above the empty pack)" });
+        expect(by(/--policy-pack policy/)).to.include({ met: true, value: "3.40 s (+0.20 s, CPU +0.10 s, for the pack: +0.05 s, CPU +0.05 s, above the empty pack)" });
         expect(by(/^5 /)).to.include({ met: true, value: "3.60 s (+100 ms per instance over 1)" });
         expect(by(/^20 /)).to.include({ met: false, value: "6.60 s (+200 ms per instance over 5)" });
     });
@@ -45,9 +45,9 @@ describe("bench", () => {
             ["floor-minimal-1", s(2.8, 2.8)], ["floor-minimal-20", s(6.6, 7.36)], ["floor-rendered-1", s(2.9, 2.9)], ["floor-rendered-20", s(8.6, 9.55)],
         ]));
         const by = (label: RegExp) => figures.find((f) => label.test(f.label))!;
-        expect(by(/empty policy pack/)).to.include({ value: "3.50 s (+0.50 s for a pack with no policies)" });
+        expect(by(/empty policy pack/)).to.include({ value: "3.50 s (+0.50 s, CPU +0.25 s, for a pack with no policies)" });
         expect(by(/empty policy pack/).met).to.equal(undefined, "a floor is context, not a target");
-        expect(by(/--policy-pack policy/)).to.include({ met: false, value: "3.60 s (+0.60 s for the pack: +0.10 s above the empty pack)" });
+        expect(by(/--policy-pack policy/)).to.include({ met: false, value: "3.60 s (+0.60 s, CPU +0.30 s, for the pack: +0.10 s, CPU +0.05 s, above the empty pack)" });
         expect(by(/^floor: /)).to.include({ value: "+200 ms per instance (1 -> 20)", cpu: "+240 ms per instance" });
         expect(by(/rendered objects/)).to.include({
             value: "+300 ms per instance (1 -> 20): the objects' size costs +100 ms (CPU +110 ms)", cpu: "+350 ms per instance",
