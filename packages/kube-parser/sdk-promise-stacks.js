@@ -8,18 +8,22 @@
  * maps, so they name the compiled .js line instead of the .ts one; every other stack (errors,
  * the source position the SDK sends with each resource) stays source-mapped.
  * Call it from the program's entry point: the language host has already registered source-map-support.
+ * Tests under the SDK's mocks pass `{ resourcePositions: true }`: there nothing reads a resource's
+ * source position, and mapping those deep stacks (Resource.stackTrace) was most of their mapping cost.
  */
 const DEBUGGABLE = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]debuggable\.js$/;
+const RESOURCE = /[\\/]@pulumi[\\/]pulumi[\\/]resource\.js$/;
 const PLAIN = Symbol.for("vllm-pulumi.plainSdkPromiseStacks");
 
-function plainSdkPromiseStacks() {
+function plainSdkPromiseStacks(options = {}) {
+    const plainFrom = (file) => DEBUGGABLE.test(file) || (options.resourcePositions === true && RESOURCE.test(file));
     const mapped = Error.prepareStackTrace;
     if (typeof mapped !== "function" || mapped[PLAIN]) {
         return; // nothing maps stacks (V8's own format is already plain), or already done
     }
     const prepare = (error, frames) => {
         const takenBy = frames.length > 0 ? frames[0].getFileName() : undefined;
-        if (error instanceof Error && error.message === "" && typeof takenBy === "string" && DEBUGGABLE.test(takenBy)) {
+        if (error instanceof Error && error.message === "" && typeof takenBy === "string" && plainFrom(takenBy)) {
             return [String(error), ...frames.map((f) => `    at ${f}`)].join("\n");
         }
         return mapped(error, frames);

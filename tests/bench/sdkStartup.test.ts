@@ -17,7 +17,7 @@ function runNode(script: string): Record<string, unknown> {
     return JSON.parse(r.stdout);
 }
 
-describe("SDK start-up helpers (defer-sdk-modules, sdk-promise-stacks)", () => {
+describe("SDK start-up helpers (defer-sdk-modules, sdk-promise-stacks) @process", () => {
     it("defers the Automation API until first use, then gives the real one", () => {
         const out = runNode(`
             require(${JSON.stringify(path.join(PARSER, "defer-sdk-modules.js"))}).deferSdkModules(process.cwd());
@@ -52,5 +52,20 @@ describe("SDK start-up helpers (defer-sdk-modules, sdk-promise-stacks)", () => {
         expect((out.sdk as { stack: string[] }).stack[1]).to.match(/^ {4}at debuggablePromise \(.*@pulumi[\\/]pulumi[\\/]runtime[\\/]debuggable\.js:\d+:\d+\)$/);
         expect(out.own).to.equal("Error: boom");
         expect(out.mappedAfter).to.equal(2, "an error with a message and a blank one taken outside the SDK are still source-mapped");
+    });
+
+    it("maps a resource's source-position stack unless asked not to (tests under mocks: { resourcePositions: true })", () => {
+        const count = (options: string) => runNode(`
+            require("source-map-support/register");
+            const sourceMapped = Error.prepareStackTrace;
+            let mapped = 0;
+            Error.prepareStackTrace = (e, frames) => { mapped++; return sourceMapped(e, frames); };
+            require(${JSON.stringify(path.join(PARSER, "sdk-promise-stacks.js"))}).plainSdkPromiseStacks(${options});
+            const { Resource } = require("@pulumi/pulumi/resource");
+            const frames = Resource.stackTrace(0);
+            console.log(JSON.stringify({ mapped, frames: frames.length }));
+        `);
+        expect(count("")).to.deep.include({ mapped: 1 });
+        expect(count("{ resourcePositions: true }")).to.deep.include({ mapped: 0 });
     });
 });
