@@ -75,8 +75,12 @@ interface Layout {
 function prepareLayout(stateDir: string, name: string): Layout {
     const base = path.join(stateDir, "prometheus", name);
     const l: Layout = { etc: path.join(base, "etc"), data: path.join(base, "data"), scratch: path.join(base, "mnt"), logs: path.join(stateDir, "logs") };
-    // Files of an earlier run would be served until the first sync: start clean (TSDB kept).
+    // Files of an earlier run would be served until the first sync: start clean. The TSDB too: each
+    // start is a new cluster, and its old pods' series (same namespaces, Services, models) would
+    // answer queries and sum into the rules' 5-minute windows beside the new ones. A restart of the
+    // process (Environment.restartProcess) does not come here and keeps its data.
     fs.rmSync(l.etc, { recursive: true, force: true });
+    fs.rmSync(l.data, { recursive: true, force: true });
     for (const d of ["config", "config_out", "rules", "certs"]) fs.mkdirSync(path.join(l.etc, d), { recursive: true, mode: 0o700 });
     fs.mkdirSync(l.data, { recursive: true });
     fs.mkdirSync(l.scratch, { recursive: true });

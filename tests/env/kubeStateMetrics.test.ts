@@ -11,7 +11,6 @@
  * namespace (./netnsRun.ts) and checks that it passed and left no process behind.
  */
 import { expect } from "chai";
-import * as fs from "fs";
 import * as path from "path";
 import { deploymentArgs } from "../../components/manifests/deployment";
 import { hpaArgs } from "../../components/manifests/hpa";
@@ -75,8 +74,6 @@ if (process.env[MARKER] !== "1") {
             this.timeout(10 * 60_000);
             binDirs = toolchain();
             registerCleanup();
-            // Prometheus keeps its TSDB across runs: series of an earlier run would answer the queries.
-            fs.rmSync(path.join(STATE_DIR, "prometheus"), { recursive: true, force: true });
             cluster = await startCluster({ binDirs, stateDir: path.join(STATE_DIR, "cluster"), crds: "all", reuse: false });
             kube = kubeClients(cluster.kubeconfig, cluster.kubectl);
             // The component's own Deployment and HPA (kwok makes the pod Ready; no adapter, so the

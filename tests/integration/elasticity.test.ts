@@ -93,12 +93,10 @@ describe("@integration @elasticity elasticity loop: queue -> Prometheus -> adapt
     const apiKey = `key-loop-${crypto.randomBytes(16).toString("hex")}`;
 
     before(async function () {
-        // Prometheus keeps its TSDB across environment starts in one state dir. The rules sum every pod
-        // of the namespace over 5 minutes, and each run uses the same namespace, Service and model: a run
-        // started within 5 minutes of the previous one would add that run's pods (its slow case too) to
-        // the rule, while the client counts only its own requests (the 0.85 vs 1.0 of 2026-12-04).
+        // A leftover environment of an interrupted run is stopped; the new one starts with an empty TSDB
+        // (env/monitoring/prometheus.ts): the previous run's pods in the rules' 5-minute windows were the
+        // 0.85 vs 1.0 of 2026-12-04, when Prometheus kept its data across starts.
         await stopEnvironment({ stateDir: STATE_DIR, log: () => undefined });
-        fs.rmSync(path.join(STATE_DIR, "prometheus"), { recursive: true, force: true });
         env = await startEnvironment({ stateDir: STATE_DIR });
         kube = kubeClients(env.kubeconfig, env.kubectl);
         kube.apply([{ apiVersion: "v1", kind: "Namespace", metadata: { name: LOOP_NS } }]);
