@@ -10,6 +10,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT, toolchainEnv } from "./toolchain";
+import { copyProgram } from "./workspace-files";
 
 export interface RunResult {
     code: number;
@@ -75,15 +76,6 @@ function echo(text: string): void {
     }
 }
 
-/** Files of a program, copied on every use; `components` and `node_modules` are linked, not copied. */
-const PROGRAM_FILES = ["index.ts", "stackConfig.ts", "Pulumi.yaml", "package.json", "tsconfig.json"];
-/**
- * Stack config files, copied only into a workspace that has none yet: from then on they are the
- * stack's own (`pulumi config set`, the demo's API key, `npm run upgrade`'s new image), and a later
- * command must not put the shipped values back over them.
- */
-const STACK_FILES = ["Pulumi.dev.yaml", "Pulumi.prod.yaml"];
-
 /**
  * The CLI on `env`'s PATH (the toolchain's), for the Automation API, which would otherwise look
  * on this process's PATH. A CLI under `<root>/bin` is passed as that root, so the API also puts
@@ -109,7 +101,7 @@ export class PulumiWorkspace {
         const stateDir = path.join(opts.dir, "state");
         fs.mkdirSync(this.projectDir, { recursive: true });
         fs.mkdirSync(stateDir, { recursive: true });
-        this.copyProgram(opts.programDir ?? REPO_ROOT);
+        copyProgram(opts.programDir ?? REPO_ROOT, this.projectDir);
 
         // A random passphrase per workspace, in a 0600 file: never on a command line or in a log.
         const passphraseFile = path.join(opts.dir, "passphrase");
@@ -126,31 +118,6 @@ export class PulumiWorkspace {
             PULUMI_NODEJS_TRANSPILE_ONLY: "true",
             ...(opts.kubeconfig ? { KUBECONFIG: opts.kubeconfig } : {}),
         };
-    }
-
-    private copyProgram(from: string): void {
-        for (const f of [...PROGRAM_FILES, ...STACK_FILES]) {
-            const src = path.join(from, f);
-            const dst = path.join(this.projectDir, f);
-            if (!fs.existsSync(src) || (STACK_FILES.includes(f) && fs.existsSync(dst))) {
-                continue;
-            }
-            fs.copyFileSync(src, dst);
-        }
-        // A program folder without its own components/node_modules (test programs) uses the repo's.
-        for (const link of ["components", "node_modules"]) {
-            const own = path.join(from, link);
-            const dst = path.join(this.projectDir, link);
-            if (!fs.existsSync(dst)) {
-                fs.symlinkSync(fs.existsSync(own) ? own : path.join(REPO_ROOT, link), dst);
-            }
-        }
-        // The repo's program runs compiled: package.json main is program.js, which builds bin/
-        // beside itself when a source is newer. Linked, so every copy shares the repo's one build.
-        const entry = path.join(from, "program.js");
-        if (fs.existsSync(entry) && !fs.existsSync(path.join(this.projectDir, "program.js"))) {
-            fs.symlinkSync(entry, path.join(this.projectDir, "program.js"));
-        }
     }
 
     /** The Automation API workspace on the project copy (one per PulumiWorkspace). */

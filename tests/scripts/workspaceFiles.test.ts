@@ -1,6 +1,6 @@
 /**
- * The workspace the demo, the upgrade and the doctor share (.cache/demo): its stack config is the
- * stack's own once seeded. Found by the demo path's upgrade: every new PulumiWorkspace copied the
+ * The project copy of the workspace the demo, the upgrade and the doctor share (.cache/demo): its
+ * stack config is the stack's own once seeded. Found by the demo path's upgrade: every new PulumiWorkspace copied the
  * shipped Pulumi.dev.yaml back over it, dropping the demo's API key (the next `up` would have
  * replaced it with a random one) and an upgrade's new image.
  */
@@ -8,9 +8,9 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PulumiWorkspace } from "../../scripts/pulumi-workspace";
+import { copyProgram } from "../../scripts/workspace-files";
 
-describe("PulumiWorkspace: the project copy", () => {
+describe("PulumiWorkspace's project copy (scripts/workspace-files.ts)", () => {
     let tmp: string;
     let program: string;
     beforeEach(() => {
@@ -24,21 +24,23 @@ describe("PulumiWorkspace: the project copy", () => {
     afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
     it("seeds the stack config from the program once, then keeps the stack's own values", () => {
-        const dir = path.join(tmp, "ws");
-        const first = new PulumiWorkspace({ dir, programDir: program });
-        const stackFile = path.join(first.projectDir, "Pulumi.dev.yaml");
+        const project = path.join(tmp, "project");
+        fs.mkdirSync(project);
+        copyProgram(program, project);
+        const stackFile = path.join(project, "Pulumi.dev.yaml");
         expect(fs.readFileSync(stackFile, "utf8")).to.equal("config:\n  p:image: v1\n");
         // What `pulumi config set` (the demo's apiKey, an upgrade's image) leaves in the copy.
         fs.writeFileSync(stackFile, "config:\n  p:image: v2\n  p:apiKey:\n    secure: abc\nencryptionsalt: v1:x\n");
-        new PulumiWorkspace({ dir, programDir: program });
+        copyProgram(program, project);
         expect(fs.readFileSync(stackFile, "utf8")).to.contain("p:image: v2").and.contain("p:apiKey").and.contain("encryptionsalt: v1:x");
     });
 
     it("refreshes the program's code on every use", () => {
-        const dir = path.join(tmp, "ws");
-        const first = new PulumiWorkspace({ dir, programDir: program });
+        const project = path.join(tmp, "project");
+        fs.mkdirSync(project);
+        copyProgram(program, project);
         fs.writeFileSync(path.join(program, "index.ts"), "export const v = 2;\n");
-        new PulumiWorkspace({ dir, programDir: program });
-        expect(fs.readFileSync(path.join(first.projectDir, "index.ts"), "utf8")).to.equal("export const v = 2;\n");
+        copyProgram(program, project);
+        expect(fs.readFileSync(path.join(project, "index.ts"), "utf8")).to.equal("export const v = 2;\n");
     });
 });
