@@ -16,42 +16,12 @@ const repo = path.join(__dirname, "..", "..");
 require(path.join(repo, "program-build")).ensureProgramBuilt();
 require("@vllm-pulumi/kube-parser/defer-sdk-modules").deferSdkModules(repo);
 
-/** The args of program.js's instance `i`. */
-const argsOf = (i, apiKey) => ({
-    namespace: `bench-${i}`, createNamespace: true, model: "Qwen/Qwen2.5-0.5B-Instruct",
-    modelRevision: "7ae557604adf67be50417f59c2c2f167def9a775", maxModelLen: 4096, memory: "8Gi", cpuRequest: "2",
-    maxReplicas: 2, apiKey,
-});
-const component = (m) => require(path.join(repo, "bin", "components", m));
+const { instanceArgs, renderInstance } = require("./instance");
 const cpuMs = (since) => { const d = process.cpuUsage(since); return (d.user + d.system) / 1000; };
 
 /** CPU ms per instance of our own work: validateArgs and every manifest builder the component calls. */
 function ours(n) {
-    const { validateArgs } = component("validate");
-    const { deploymentArgs } = component("manifests/deployment");
-    const { hpaArgs } = component("manifests/hpa");
-    const { networkPolicyArgs } = component("manifests/networkPolicy");
-    const { apiKeySecretArgs } = component("manifests/secrets");
-    const { serviceArgs } = component("manifests/service");
-    const { serviceMonitorManifest } = component("manifests/serviceMonitor");
-    const { prometheusRuleManifest, sloTarget } = component("manifests/slo");
-    const { buildAdapterConfigMap, buildDashboardConfigMap, renderAdapterConfigYaml } = component("slo");
-    const { adapterTimingFor } = require("@vllm-pulumi/kube-parser");
-    const one = (i) => {
-        const m = validateArgs(`vllm-${i}`, argsOf(i, "k".repeat(32)));
-        deploymentArgs(m);
-        serviceArgs(m);
-        apiKeySecretArgs(m, "k".repeat(32));
-        if (m.networkPolicy) networkPolicyArgs(m, m.networkPolicy);
-        if (m.serviceMonitor) serviceMonitorManifest(m, m.serviceMonitor);
-        const target = sloTarget(m);
-        const timing = adapterTimingFor(m.serviceMonitor?.interval ?? "15s");
-        prometheusRuleManifest(m);
-        buildAdapterConfigMap(m.slo, target, m.labels, timing);
-        buildDashboardConfigMap(m.slo, target, m.labels);
-        renderAdapterConfigYaml(target, timing);
-        if (m.autoscaling) hpaArgs(m, m.autoscaling);
-    };
+    const one = (i) => renderInstance(i, "k".repeat(32));
     for (let i = 0; i < 20; i++) one(i); // warm-up
     const c0 = process.cpuUsage();
     for (let i = 0; i < n; i++) one(i);
@@ -66,7 +36,7 @@ function underMocks(n) {
     const c0 = process.cpuUsage();
     const outs = [];
     for (let i = 0; i < n; i++) {
-        const s = new VllmService(`vllm-${i}`, argsOf(i, pulumi.secret("k".repeat(32))));
+        const s = new VllmService(`vllm-${i}`, instanceArgs(i, pulumi.secret("k".repeat(32))));
         outs.push(s.url, s.hpaName);
     }
     return new Promise((resolve) => pulumi.all(outs).apply(() => setImmediate(() => resolve(cpuMs(c0)))));

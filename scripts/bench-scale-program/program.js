@@ -14,6 +14,7 @@ require("@vllm-pulumi/kube-parser/sdk-promise-stacks").plainSdkPromiseStacks();
 const pulumi = require("@pulumi/pulumi");
 /** @type {typeof import("../../components")} */
 const { VllmService } = require(path.join(repo, "bin", "components"));
+const { instanceArgs } = require("./instance");
 
 const config = new pulumi.Config();
 const instances = config.requireNumber("instances");
@@ -21,15 +22,5 @@ const instances = config.requireNumber("instances");
 const apiKey = config.requireSecret("apiKey");
 
 for (let i = 0; i < instances; i++) {
-    new VllmService(`vllm-${i}`, {
-        namespace: `bench-${i}`,
-        createNamespace: true,
-        model: "Qwen/Qwen2.5-0.5B-Instruct",
-        modelRevision: "7ae557604adf67be50417f59c2c2f167def9a775",
-        maxModelLen: 4096,
-        memory: "8Gi",
-        cpuRequest: "2",
-        maxReplicas: 2,
-        apiKey,
-    });
+    new VllmService(`vllm-${i}`, instanceArgs(i, apiKey));
 }
